@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh Linux x64 machine: installs what is missing,
+# fetches and builds the guest artefacts the end-to-end tests boot, builds with warnings
+# as errors and runs all test projects. Ends with a line "N passed, N failed".
+# Extra arguments go to `dotnet test` (e.g. --filter-not-trait Category=Boot).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+eng/setup.sh
+
+dotnet build Vmm.slnx -c Release -warnaserror --nologo -v quiet
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test --solution Vmm.slnx -c Release --no-build "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+total=0; failed=0; passed=0; skipped=0
+# Each test assembly prints one summary: "... (net10.0|x64) passed|failed ... " plus per-run
+# totals; the last "Test run summary" block holds the totals across assemblies.
+summary=$(awk '/Test run summary/{s=""} {s=s"\n"$0} END{print s}' "$log")
+total=$(printf '%s\n' "$summary" | awk '/^ *total:/{print $2}' | tail -1)
+failed=$(printf '%s\n' "$summary" | awk '/^ *failed:/{print $2}' | tail -1)
+passed=$(printf '%s\n' "$summary" | awk '/^ *succeeded:/{print $2}' | tail -1)
+skipped=$(printf '%s\n' "$summary" | awk '/^ *skipped:/{print $2}' | tail -1)
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+if [ "$rc" -ne 0 ] || [ "${failed:-1}" != "0" ] || [ "${passed:-0}" = "0" ]; then
+  exit 1
+fi
