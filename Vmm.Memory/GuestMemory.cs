@@ -1,0 +1,672 @@
+using System.Collections.ObjectModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Vmm.Memory;
+
+/// <summary>
+/// An immutable snapshot of guest-physical memory: non-empty regions sorted by guest address,
+/// none overlapping. Every access is checked: an access that touches a hole or runs past the top
+/// of the address space fails (the <c>Try…</c> methods return false, the others throw a
+/// <see cref="GuestMemoryException"/> naming the address). Accesses that span adjacent regions are split.
+/// Every write path marks the dirty bitmap of the regions that track dirty pages.
+/// </summary>
+/// <remarks>
+/// The snapshot does not own its regions. Adding or removing regions makes a new snapshot
+/// (<see cref="WithRegion"/>, <see cref="WithoutRegion"/>), which <see cref="AtomicGuestMemory"/>
+/// publishes without blocking readers.
+/// </remarks>
+public sealed unsafe class GuestMemory
+{
+    private readonly MemoryRegion[] _regions;
+    private readonly ulong[] _starts;
+    private readonly ulong[] _lasts;
+
+    private GuestMemory(MemoryRegion[] regions)
+    {
+        _regions = regions;
+        _starts = new ulong[regions.Length];
+        _lasts = new ulong[regions.Length];
+        ulong total = 0;
+        for (int i = 0; i < regions.Length; i++)
+        {
+            _starts[i] = regions[i].GuestBase.Value;
+            _lasts[i] = regions[i].LastAddress.Value;
+            total += regions[i].Size;
+        }
+
+        TotalSize = total;
+        Regions = new ReadOnlyCollection<MemoryRegion>(regions);
+    }
+
+    /// <summary>The regions, sorted by guest address.</summary>
+    public IReadOnlyList<MemoryRegion> Regions { get; }
+
+    /// <summary>The sum of the regions' sizes.</summary>
+    public ulong TotalSize { get; }
+
+    /// <summary>The highest guest-physical address backed by memory.</summary>
+    public GuestAddress LastAddress => new(_lasts[^1]);
+
+    /// <summary>
+    /// Creates a snapshot from regions already sorted by guest address.
+    /// </summary>
+    /// <exception cref="InvalidRegionLayoutException">No region, a disposed region, or regions unsorted or overlapping.</exception>
+    public static GuestMemory Create(params ReadOnlySpan<MemoryRegion> regions)
+    {
+        if (regions.IsEmpty)
+        {
+            throw new InvalidRegionLayoutException("Guest memory needs at least one region.");
+        }
+
+        var copy = regions.ToArray();
+        for (int i = 0; i < copy.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(copy[i], nameof(regions));
+            if (copy[i].IsDisposed)
+            {
+                throw new InvalidRegionLayoutException($"Region {copy[i].Range} is disposed.");
+            }
+
+            if (i > 0 && copy[i].GuestBase.Value <= copy[i - 1].LastAddress.Value)
+            {
+                throw new InvalidRegionLayoutException(copy[i].GuestBase < copy[i - 1].GuestBase
+                    ? $"Regions must be sorted by guest address: {copy[i].Range} follows {copy[i - 1].Range}."
+                    : $"Region {copy[i].Range} overlaps {copy[i - 1].Range}.");
+            }
+        }
+
+        return new GuestMemory(copy);
+    }
+
+    /// <summary>
+    /// Maps one anonymous region per range (sorted, non-overlapping) and returns them as guest memory.
+    /// Dispose the regions with <see cref="DisposeRegions"/> when the VM is gone.
+    /// </summary>
+    public static GuestMemory Allocate(ReadOnlySpan<GuestRange> ranges, MemoryRegionOptions? options = null)
+    {
+        var regions = new List<MemoryRegion>(ranges.Length);
+        try
+        {
+            foreach (var range in ranges)
+            {
+                regions.Add(MemoryRegion.CreateAnonymous(range.Start, range.Length, options));
+            }
+
+            return Create(CollectionsMarshal.AsSpan(regions));
+        }
+        catch
+        {
+            foreach (var region in regions)
+            {
+                region.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Disposes every region of this snapshot. Use only when nothing refers to them any more.</summary>
+    public void DisposeRegions()
+    {
+        foreach (var region in _regions)
+        {
+            region.Dispose();
+        }
+    }
+
+    /// <summary>A new snapshot with <paramref name="region"/> added in address order.</summary>
+    /// <exception cref="InvalidRegionLayoutException">The region overlaps one already present.</exception>
+    public GuestMemory WithRegion(MemoryRegion region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        var list = new List<MemoryRegion>(_regions) { region };
+        list.Sort(static (a, b) => a.GuestBase.CompareTo(b.GuestBase));
+        return Create(CollectionsMarshal.AsSpan(list));
+    }
+
+    /// <summary>A new snapshot without <paramref name="region"/>.</summary>
+    /// <exception cref="ArgumentException">The region is not part of this snapshot.</exception>
+    /// <exception cref="InvalidRegionLayoutException">It is the last region.</exception>
+    public GuestMemory WithoutRegion(MemoryRegion region)
+    {
+        int index = Array.IndexOf(_regions, region);
+        if (index < 0)
+        {
+            throw new ArgumentException($"Region {region?.Range} is not part of this guest memory.", nameof(region));
+        }
+
+        var list = new List<MemoryRegion>(_regions);
+        list.RemoveAt(index);
+        return Create(CollectionsMarshal.AsSpan(list));
+    }
+
+    /// <summary>Finds the region that holds <paramref name="address"/>.</summary>
+    public bool TryFindRegion(GuestAddress address, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MemoryRegion? region)
+    {
+        int index = FindIndex(address.Value);
+        region = index < 0 ? null : _regions[index];
+        return index >= 0;
+    }
+
+    /// <summary>Whether <paramref name="address"/> is backed by memory.</summary>
+    public bool Contains(GuestAddress address) => FindIndex(address.Value) >= 0;
+
+    /// <summary>Whether every byte of [<paramref name="address"/>, +<paramref name="length"/>) is backed by memory (possibly by several adjacent regions).</summary>
+    public bool IsValidRange(GuestAddress address, ulong length) => ValidPrefix(address.Value, length) == length;
+
+    /// <summary>Reads a value of type <typeparamref name="T"/> (any alignment).</summary>
+    /// <exception cref="GuestMemoryAccessException">Some byte of the value is not backed by memory.</exception>
+    public T Read<T>(GuestAddress address)
+        where T : unmanaged
+    {
+        if (!TryRead(address, out T value))
+        {
+            throw Fault(address, (ulong)sizeof(T));
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads a value of type <typeparamref name="T"/>, failing when some byte is not backed by memory.</summary>
+    public bool TryRead<T>(GuestAddress address, out T value)
+        where T : unmanaged
+    {
+        byte* p = Resolve(address.Value, (ulong)sizeof(T), out _);
+        if (p != null)
+        {
+            value = Unsafe.ReadUnaligned<T>(p);
+            return true;
+        }
+
+        T local = default;
+        bool ok = ReadPartial(address, new Span<byte>(&local, sizeof(T))) == sizeof(T);
+        value = ok ? local : default;
+        return ok;
+    }
+
+    /// <summary>Writes a value of type <typeparamref name="T"/> (any alignment).</summary>
+    /// <exception cref="GuestMemoryAccessException">Some byte of the value is not backed by memory.</exception>
+    public void Write<T>(GuestAddress address, T value)
+        where T : unmanaged
+    {
+        if (!TryWrite(address, value))
+        {
+            throw Fault(address, (ulong)sizeof(T));
+        }
+    }
+
+    /// <summary>Writes a value of type <typeparamref name="T"/>, failing (having written nothing) when some byte is not backed by memory.</summary>
+    public bool TryWrite<T>(GuestAddress address, T value)
+        where T : unmanaged
+    {
+        byte* p = Resolve(address.Value, (ulong)sizeof(T), out var region);
+        if (p != null)
+        {
+            Unsafe.WriteUnaligned(p, value);
+            region!.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)sizeof(T));
+            return true;
+        }
+
+        if (!IsValidRange(address, (ulong)sizeof(T)))
+        {
+            return false;
+        }
+
+        return WritePartial(address, new ReadOnlySpan<byte>(&value, sizeof(T))) == sizeof(T);
+    }
+
+    /// <summary>Fills <paramref name="destination"/> from guest memory.</summary>
+    /// <exception cref="GuestMemoryException">Some byte of the range is not backed by memory.</exception>
+    public void Read(GuestAddress address, Span<byte> destination)
+    {
+        if (ReadPartial(address, destination) != destination.Length)
+        {
+            throw Fault(address, (ulong)destination.Length);
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> into guest memory.</summary>
+    /// <exception cref="GuestMemoryException">Some byte of the range is not backed by memory; nothing was written.</exception>
+    public void Write(GuestAddress address, ReadOnlySpan<byte> source)
+    {
+        if (!TryWrite(address, source))
+        {
+            throw Fault(address, (ulong)source.Length);
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> from guest memory, failing when some byte is not backed (a prefix may have been copied).</summary>
+    public bool TryRead(GuestAddress address, Span<byte> destination) => ReadPartial(address, destination) == destination.Length;
+
+    /// <summary>Copies <paramref name="source"/> into guest memory, failing (having written nothing) when some byte is not backed.</summary>
+    public bool TryWrite(GuestAddress address, ReadOnlySpan<byte> source)
+    {
+        if (!IsValidRange(address, (ulong)source.Length))
+        {
+            return false;
+        }
+
+        WritePartial(address, source);
+        return true;
+    }
+
+    /// <summary>Copies from guest memory until <paramref name="destination"/> is full or a hole is met; returns the bytes copied.</summary>
+    public int ReadPartial(GuestAddress address, Span<byte> destination)
+    {
+        int done = 0;
+        ulong addr = address.Value;
+        while (done < destination.Length)
+        {
+            int index = FindIndex(addr);
+            if (index < 0)
+            {
+                break;
+            }
+
+            int n = Chunk(index, addr, destination.Length - done);
+            new ReadOnlySpan<byte>(_regions[index].Host + (addr - _starts[index]), n).CopyTo(destination[done..]);
+            done += n;
+            if (!Advance(ref addr, n))
+            {
+                break;
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Copies into guest memory until <paramref name="source"/> is used up or a hole is met; returns the bytes copied.</summary>
+    public int WritePartial(GuestAddress address, ReadOnlySpan<byte> source)
+    {
+        int done = 0;
+        ulong addr = address.Value;
+        while (done < source.Length)
+        {
+            int index = FindIndex(addr);
+            if (index < 0)
+            {
+                break;
+            }
+
+            var region = _regions[index];
+            ulong offset = addr - _starts[index];
+            int n = Chunk(index, addr, source.Length - done);
+            source.Slice(done, n).CopyTo(new Span<byte>(region.Host + offset, n));
+            region.DirtyPages?.Mark(offset, (ulong)n);
+            done += n;
+            if (!Advance(ref addr, n))
+            {
+                break;
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>Sets <paramref name="length"/> bytes from <paramref name="address"/> to <paramref name="value"/> (e.g. to clear a kernel's BSS).</summary>
+    /// <exception cref="GuestMemoryException">Some byte of the range is not backed by memory; nothing was written.</exception>
+    public void Fill(GuestAddress address, ulong length, byte value)
+    {
+        if (!IsValidRange(address, length))
+        {
+            throw Fault(address, length);
+        }
+
+        ulong addr = address.Value;
+        while (length > 0)
+        {
+            int index = FindIndex(addr);
+            var region = _regions[index];
+            ulong offset = addr - _starts[index];
+            int n = Chunk(index, addr, (int)Math.Min(length, int.MaxValue));
+            new Span<byte>(region.Host + offset, n).Fill(value);
+            region.DirtyPages?.Mark(offset, (ulong)n);
+            length -= (ulong)n;
+            if (!Advance(ref addr, n))
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets a span over <paramref name="length"/> bytes of guest memory for zero-copy reads, when the
+    /// range lies inside one region. Writes through the span are not dirty-tracked: use
+    /// <see cref="TryGetWritableSpan"/> to write. The span is valid while the region lives.
+    /// </summary>
+    public bool TryGetSpan(GuestAddress address, int length, out Span<byte> span)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        byte* p = length == 0 ? ResolveEmpty(address.Value) : Resolve(address.Value, (ulong)length, out _);
+        span = p == null ? default : new Span<byte>(p, length);
+        return p != null;
+    }
+
+    /// <summary>
+    /// Like <see cref="TryGetSpan"/>, for writing: the pages of the range are marked dirty before the span is returned.
+    /// </summary>
+    public bool TryGetWritableSpan(GuestAddress address, int length, out Span<byte> span)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length == 0)
+        {
+            byte* e = ResolveEmpty(address.Value);
+            span = default;
+            return e != null;
+        }
+
+        byte* p = Resolve(address.Value, (ulong)length, out var region);
+        if (p == null)
+        {
+            span = default;
+            return false;
+        }
+
+        region!.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)length);
+        span = new Span<byte>(p, length);
+        return true;
+    }
+
+    /// <summary>Reads a naturally aligned 16-bit value with acquire semantics.</summary>
+    public ushort LoadAcquireUInt16(GuestAddress address) => Volatile.Read(ref *(ushort*)Aligned(address, 2, write: false));
+
+    /// <summary>Reads a naturally aligned 32-bit value with acquire semantics.</summary>
+    public uint LoadAcquireUInt32(GuestAddress address) => Volatile.Read(ref *(uint*)Aligned(address, 4, write: false));
+
+    /// <summary>Reads a naturally aligned 64-bit value with acquire semantics.</summary>
+    public ulong LoadAcquireUInt64(GuestAddress address) => Volatile.Read(ref *(ulong*)Aligned(address, 8, write: false));
+
+    /// <summary>Writes a naturally aligned 16-bit value with release semantics.</summary>
+    public void StoreReleaseUInt16(GuestAddress address, ushort value) => Volatile.Write(ref *(ushort*)Aligned(address, 2, write: true), value);
+
+    /// <summary>Writes a naturally aligned 32-bit value with release semantics.</summary>
+    public void StoreReleaseUInt32(GuestAddress address, uint value) => Volatile.Write(ref *(uint*)Aligned(address, 4, write: true), value);
+
+    /// <summary>Writes a naturally aligned 64-bit value with release semantics.</summary>
+    public void StoreReleaseUInt64(GuestAddress address, ulong value) => Volatile.Write(ref *(ulong*)Aligned(address, 8, write: true), value);
+
+    /// <summary>Reads a 16-bit value with acquire semantics; false when misaligned or not backed.</summary>
+    public bool TryLoadAcquireUInt16(GuestAddress address, out ushort value)
+    {
+        byte* p = TryAligned(address.Value, 2, write: false);
+        value = p == null ? default : Volatile.Read(ref *(ushort*)p);
+        return p != null;
+    }
+
+    /// <summary>Reads a 32-bit value with acquire semantics; false when misaligned or not backed.</summary>
+    public bool TryLoadAcquireUInt32(GuestAddress address, out uint value)
+    {
+        byte* p = TryAligned(address.Value, 4, write: false);
+        value = p == null ? default : Volatile.Read(ref *(uint*)p);
+        return p != null;
+    }
+
+    /// <summary>Reads a 64-bit value with acquire semantics; false when misaligned or not backed.</summary>
+    public bool TryLoadAcquireUInt64(GuestAddress address, out ulong value)
+    {
+        byte* p = TryAligned(address.Value, 8, write: false);
+        value = p == null ? default : Volatile.Read(ref *(ulong*)p);
+        return p != null;
+    }
+
+    /// <summary>Writes a 16-bit value with release semantics; false (nothing written) when misaligned or not backed.</summary>
+    public bool TryStoreReleaseUInt16(GuestAddress address, ushort value)
+    {
+        byte* p = TryAligned(address.Value, 2, write: true);
+        if (p != null)
+        {
+            Volatile.Write(ref *(ushort*)p, value);
+        }
+
+        return p != null;
+    }
+
+    /// <summary>Writes a 32-bit value with release semantics; false (nothing written) when misaligned or not backed.</summary>
+    public bool TryStoreReleaseUInt32(GuestAddress address, uint value)
+    {
+        byte* p = TryAligned(address.Value, 4, write: true);
+        if (p != null)
+        {
+            Volatile.Write(ref *(uint*)p, value);
+        }
+
+        return p != null;
+    }
+
+    /// <summary>Writes a 64-bit value with release semantics; false (nothing written) when misaligned or not backed.</summary>
+    public bool TryStoreReleaseUInt64(GuestAddress address, ulong value)
+    {
+        byte* p = TryAligned(address.Value, 8, write: true);
+        if (p != null)
+        {
+            Volatile.Write(ref *(ulong*)p, value);
+        }
+
+        return p != null;
+    }
+
+    /// <summary>Atomically replaces a naturally aligned 32-bit value if it equals <paramref name="comparand"/>; returns the value found.</summary>
+    public uint CompareExchangeUInt32(GuestAddress address, uint value, uint comparand) =>
+        Interlocked.CompareExchange(ref *(uint*)Aligned(address, 4, write: true), value, comparand);
+
+    /// <summary>Atomically replaces a naturally aligned 64-bit value if it equals <paramref name="comparand"/>; returns the value found.</summary>
+    public ulong CompareExchangeUInt64(GuestAddress address, ulong value, ulong comparand) =>
+        Interlocked.CompareExchange(ref *(ulong*)Aligned(address, 8, write: true), value, comparand);
+
+    /// <summary>
+    /// Reads up to <paramref name="count"/> bytes of <paramref name="file"/> at <paramref name="fileOffset"/>
+    /// straight into guest memory (pread, no intermediate buffer). Returns the bytes read, fewer only at end of file.
+    /// </summary>
+    /// <exception cref="GuestMemoryException">Some byte of the guest range is not backed by memory; nothing was read.</exception>
+    public int ReadFromFile(SafeFileHandle file, long fileOffset, GuestAddress address, int count)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(fileOffset);
+        if (!IsValidRange(address, (ulong)count))
+        {
+            throw Fault(address, (ulong)count);
+        }
+
+        int done = 0;
+        ulong addr = address.Value;
+        while (done < count)
+        {
+            int index = FindIndex(addr);
+            var region = _regions[index];
+            ulong offset = addr - _starts[index];
+            int n = Chunk(index, addr, count - done);
+            int read = RandomAccess.Read(file, new Span<byte>(region.Host + offset, n), fileOffset + done);
+            if (read <= 0)
+            {
+                break;
+            }
+
+            region.DirtyPages?.Mark(offset, (ulong)read);
+            done += read;
+            if (!Advance(ref addr, read))
+            {
+                break;
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="count"/> bytes of guest memory at <paramref name="address"/> to <paramref name="file"/>
+    /// at <paramref name="fileOffset"/> (pwrite straight from guest memory).
+    /// </summary>
+    /// <exception cref="GuestMemoryException">Some byte of the guest range is not backed by memory; nothing was written.</exception>
+    public void WriteToFile(SafeFileHandle file, long fileOffset, GuestAddress address, int count)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(fileOffset);
+        if (!IsValidRange(address, (ulong)count))
+        {
+            throw Fault(address, (ulong)count);
+        }
+
+        int done = 0;
+        ulong addr = address.Value;
+        while (done < count)
+        {
+            int index = FindIndex(addr);
+            ulong offset = addr - _starts[index];
+            int n = Chunk(index, addr, count - done);
+            RandomAccess.Write(file, new ReadOnlySpan<byte>(_regions[index].Host + offset, n), fileOffset + done);
+            done += n;
+            if (!Advance(ref addr, n))
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Formats the region list.</summary>
+    public override string ToString() => $"GuestMemory [{string.Join(", ", _regions.Select(r => r.Range.ToString()))}]";
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int FindIndex(ulong address)
+    {
+        ulong[] starts = _starts;
+        int lo = 0;
+        int hi = starts.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (starts[mid] <= address)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return hi >= 0 && address <= _lasts[hi] ? hi : -1;
+    }
+
+    /// <summary>A host pointer for [address, +length) when it lies inside one region, else null. length ≥ 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private byte* Resolve(ulong address, ulong length, out MemoryRegion? region)
+    {
+        int index = FindIndex(address);
+        if (index >= 0 && length - 1 <= _lasts[index] - address)
+        {
+            region = _regions[index];
+            return region.Host + (address - _starts[index]);
+        }
+
+        region = null;
+        return null;
+    }
+
+    /// <summary>A zero-length access is valid at any backed address and just past the end of a region.</summary>
+    private byte* ResolveEmpty(ulong address)
+    {
+        int index = FindIndex(address);
+        if (index >= 0)
+        {
+            return _regions[index].Host + (address - _starts[index]);
+        }
+
+        if (address > 0)
+        {
+            index = FindIndex(address - 1);
+            if (index >= 0)
+            {
+                return _regions[index].Host + (address - _starts[index]);
+            }
+        }
+
+        return null;
+    }
+
+    private byte* Aligned(GuestAddress address, int size, bool write)
+    {
+        if ((address.Value & (ulong)(size - 1)) != 0)
+        {
+            throw new MisalignedAccessException(address, size);
+        }
+
+        byte* p = TryAligned(address.Value, size, write);
+        return p != null ? p : throw Fault(address, (ulong)size);
+    }
+
+    private byte* TryAligned(ulong address, int size, bool write)
+    {
+        if ((address & (ulong)(size - 1)) != 0)
+        {
+            return null;
+        }
+
+        byte* p = Resolve(address, (ulong)size, out var region);
+        if (write && p != null)
+        {
+            region!.DirtyPages?.Mark(address - region.GuestBase.Value, (ulong)size);
+        }
+
+        return p;
+    }
+
+    private int Chunk(int index, ulong address, int wanted)
+    {
+        ulong available = _lasts[index] - address + 1;
+        return available >= (ulong)wanted ? wanted : (int)available;
+    }
+
+    private static bool Advance(ref ulong address, int count)
+    {
+        ulong next = address + (ulong)count;
+        if (next < address)
+        {
+            return false;
+        }
+
+        address = next;
+        return true;
+    }
+
+    /// <summary>How many bytes from <paramref name="address"/> are backed before the first hole or the top of the address space.</summary>
+    private ulong ValidPrefix(ulong address, ulong length)
+    {
+        ulong done = 0;
+        while (done < length)
+        {
+            int index = FindIndex(address);
+            if (index < 0)
+            {
+                break;
+            }
+
+            ulong available = _lasts[index] - address + 1;
+            if (available >= length - done)
+            {
+                return length;
+            }
+
+            done += available;
+            if (_lasts[index] == ulong.MaxValue)
+            {
+                break;
+            }
+
+            address += available;
+        }
+
+        return done;
+    }
+
+    private GuestMemoryException Fault(GuestAddress address, ulong length)
+    {
+        ulong done = ValidPrefix(address.Value, length);
+        return address.TryAdd(done, out var fault)
+            ? new GuestMemoryAccessException(address, length, fault)
+            : new GuestAddressOverflowException(address, length);
+    }
+}

@@ -1,0 +1,255 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Vmm.Memory.Interop;
+
+namespace Vmm.Memory;
+
+/// <summary>
+/// A page-aligned block of guest-physical memory backed by one host <c>mmap</c>. The region owns
+/// its mapping (and its memfd, if any) and unmaps it exactly once on <see cref="Dispose"/>.
+/// </summary>
+/// <remarks>
+/// A region must outlive every <see cref="GuestMemory"/> snapshot, KVM memory slot and span that
+/// refers to it: after a hot-remove, swap the snapshot, let vCPUs and devices quiesce, remove the
+/// KVM slot, and only then dispose the region.
+/// </remarks>
+public sealed unsafe class MemoryRegion : IDisposable
+{
+    private readonly MappingHandle _mapping;
+    private readonly byte* _host;
+    private readonly bool _ownsFile;
+
+    private MemoryRegion(GuestAddress guestBase, ulong size, MappingHandle mapping, SafeFileHandle? file, bool ownsFile, long fileOffset, MemoryRegionOptions options)
+    {
+        _ownsFile = ownsFile;
+        GuestBase = guestBase;
+        Size = size;
+        _mapping = mapping;
+        _host = (byte*)mapping.DangerousGetHandle();
+        File = file;
+        FileOffset = fileOffset;
+        Options = options;
+        DirtyPages = options.TrackDirtyPages ? new DirtyBitmap(size) : null;
+    }
+
+    /// <summary>The guest-physical address of the first byte.</summary>
+    public GuestAddress GuestBase { get; }
+
+    /// <summary>The size in bytes (a multiple of the page size).</summary>
+    public ulong Size { get; }
+
+    /// <summary>The guest-physical range the region covers.</summary>
+    public GuestRange Range => new(GuestBase, Size);
+
+    /// <summary>The last guest-physical address inside the region.</summary>
+    public GuestAddress LastAddress => new(GuestBase.Value + (Size - 1));
+
+    /// <summary>The host virtual address of the first byte, for KVM memory slots.</summary>
+    public nint HostAddress
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_mapping.IsClosed, this);
+            return (nint)_host;
+        }
+    }
+
+    /// <summary>The file descriptor behind the mapping (memfd or user file), or null for anonymous memory.</summary>
+    public SafeFileHandle? File { get; }
+
+    /// <summary>The offset of the mapping within <see cref="File"/>.</summary>
+    public long FileOffset { get; }
+
+    /// <summary>The options the region was created with.</summary>
+    public MemoryRegionOptions Options { get; }
+
+    /// <summary>The dirty page bitmap, or null when dirty tracking is off.</summary>
+    public DirtyBitmap? DirtyPages { get; }
+
+    /// <summary>Whether the region has been disposed.</summary>
+    public bool IsDisposed => _mapping.IsClosed;
+
+    internal byte* Host => _host;
+
+    /// <summary>Maps anonymous memory (private, or shared when <see cref="MemoryRegionOptions.Shared"/>).</summary>
+    public static MemoryRegion CreateAnonymous(GuestAddress guestBase, ulong size, MemoryRegionOptions? options = null)
+    {
+        options ??= MemoryRegionOptions.Default;
+        ValidateGeometry(guestBase, size);
+        if (options.ReadOnly)
+        {
+            throw new ArgumentException("Anonymous memory cannot be read-only.", nameof(options));
+        }
+
+        int flags = Libc.MapAnonymous | (options.Shared ? Libc.MapShared : Libc.MapPrivate);
+        if (options.HugePages == HugePageMode.HugeTlbFs)
+        {
+            flags |= Libc.MapHugeTlb;
+        }
+
+        var mapping = Map(size, Libc.ProtRead | Libc.ProtWrite, flags, -1, 0, options);
+        return new MemoryRegion(guestBase, size, mapping, null, ownsFile: false, 0, options);
+    }
+
+    /// <summary>
+    /// Creates a memfd of <paramref name="size"/> bytes and maps it shared, so the memory can be
+    /// handed to another process or saved for a snapshot through <see cref="File"/>.
+    /// </summary>
+    public static MemoryRegion CreateMemfd(GuestAddress guestBase, ulong size, string name, MemoryRegionOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        options = (options ?? MemoryRegionOptions.Default) with { Shared = true };
+        ValidateGeometry(guestBase, size);
+        uint memfdFlags = Libc.MfdCloexec | (options.HugePages == HugePageMode.HugeTlbFs ? Libc.MfdHugeTlb : 0);
+        int fd = Libc.MemfdCreate(name, memfdFlags);
+        if (fd < 0)
+        {
+            throw OsError("memfd_create");
+        }
+
+        var file = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            if (Libc.Ftruncate(fd, checked((long)size)) != 0)
+            {
+                throw OsError("ftruncate");
+            }
+
+            var mapping = Map(size, Libc.ProtRead | Libc.ProtWrite, Libc.MapShared, fd, 0, options);
+            return new MemoryRegion(guestBase, size, mapping, file, ownsFile: true, 0, options);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Maps <paramref name="size"/> bytes of <paramref name="file"/> from <paramref name="fileOffset"/>.
+    /// The region does not take ownership of the file handle.
+    /// </summary>
+    public static MemoryRegion MapFile(GuestAddress guestBase, SafeFileHandle file, long fileOffset, ulong size, MemoryRegionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        options ??= MemoryRegionOptions.Default with { Shared = true };
+        ValidateGeometry(guestBase, size);
+        if (fileOffset < 0 || (fileOffset & (Libc.PageSize - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fileOffset), fileOffset, "The file offset must be a non-negative multiple of the page size.");
+        }
+
+        int prot = Libc.ProtRead | (options.ReadOnly ? 0 : Libc.ProtWrite);
+        int flags = options.Shared ? Libc.MapShared : Libc.MapPrivate;
+        bool added = false;
+        file.DangerousAddRef(ref added);
+        try
+        {
+            var mapping = Map(size, prot, flags, (int)file.DangerousGetHandle(), fileOffset, options);
+            return new MemoryRegion(guestBase, size, mapping, file, ownsFile: false, fileOffset, options);
+        }
+        finally
+        {
+            if (added)
+            {
+                file.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A span over <paramref name="length"/> bytes of the region from <paramref name="offset"/>.
+    /// The span is valid only while the region is not disposed; writes through it are not dirty-tracked.
+    /// </summary>
+    public Span<byte> GetSpan(ulong offset, int length)
+    {
+        ObjectDisposedException.ThrowIf(_mapping.IsClosed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (offset > Size || (ulong)length > Size - offset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"[0x{offset:x}, +0x{length:x}) is outside the region's 0x{Size:x} bytes.");
+        }
+
+        return new Span<byte>(_host + offset, length);
+    }
+
+    /// <summary>Whether <paramref name="address"/> lies inside the region.</summary>
+    public bool Contains(GuestAddress address) => address.Value >= GuestBase.Value && address.Value - GuestBase.Value < Size;
+
+    /// <summary>Unmaps the memory (once) and closes a memfd the region created.</summary>
+    public void Dispose()
+    {
+        _mapping.Dispose();
+        if (_ownsFile)
+        {
+            File?.Dispose();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"MemoryRegion {Range}";
+
+    private static void ValidateGeometry(GuestAddress guestBase, ulong size)
+    {
+        if (size == 0 || (size & (Libc.PageSize - 1)) != 0)
+        {
+            throw new InvalidRegionLayoutException($"A region's size must be a non-zero multiple of {Libc.PageSize} bytes; got 0x{size:x}.");
+        }
+
+        if (!guestBase.IsAligned(Libc.PageSize))
+        {
+            throw new InvalidRegionLayoutException($"A region must start on a page boundary; got {guestBase}.");
+        }
+
+        if (!GuestRange.TryCreate(guestBase, size, out _))
+        {
+            throw new GuestAddressOverflowException(guestBase, size);
+        }
+
+        if (size > (ulong)nint.MaxValue)
+        {
+            throw new InvalidRegionLayoutException($"A region of 0x{size:x} bytes cannot be mapped.");
+        }
+    }
+
+    private static MappingHandle Map(ulong size, int prot, int flags, int fd, long offset, MemoryRegionOptions options)
+    {
+        if (options.NoReserve)
+        {
+            flags |= Libc.MapNoReserve;
+        }
+
+        nint address = Libc.Mmap(0, (nuint)size, prot, flags, fd, offset);
+        if (address == Libc.MapFailed)
+        {
+            throw OsError("mmap");
+        }
+
+        var mapping = new MappingHandle(address, (nuint)size);
+        try
+        {
+            if (options.DontFork && Libc.Madvise(address, (nuint)size, Libc.MadvDontFork) != 0)
+            {
+                throw OsError("madvise(MADV_DONTFORK)");
+            }
+
+            if (options.HugePages == HugePageMode.Transparent && Libc.Madvise(address, (nuint)size, Libc.MadvHugePage) != 0)
+            {
+                throw OsError("madvise(MADV_HUGEPAGE)");
+            }
+
+            return mapping;
+        }
+        catch
+        {
+            mapping.Dispose();
+            throw;
+        }
+    }
+
+    private static IOException OsError(string call)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno);
+    }
+}
