@@ -1,0 +1,119 @@
+namespace Vmm.Kvm.Interop;
+
+/// <summary>KVM ioctl request numbers, computed from the kernel's macros (type 0xAE).</summary>
+internal static unsafe class KvmIoctls
+{
+    internal const uint KvmIo = 0xAE;
+
+    internal static readonly uint GetApiVersion = IoctlCodes.Io(KvmIo, 0x00);
+    internal static readonly uint CreateVm = IoctlCodes.Io(KvmIo, 0x01);
+    internal static readonly uint GetMsrIndexList = IoctlCodes.Iowr(KvmIo, 0x02, (uint)sizeof(KvmMsrListHeader));
+    internal static readonly uint CheckExtension = IoctlCodes.Io(KvmIo, 0x03);
+    internal static readonly uint GetVcpuMmapSize = IoctlCodes.Io(KvmIo, 0x04);
+    internal static readonly uint GetSupportedCpuid = IoctlCodes.Iowr(KvmIo, 0x05, (uint)sizeof(KvmCpuid2Header));
+    internal static readonly uint GetEmulatedCpuid = IoctlCodes.Iowr(KvmIo, 0x09, (uint)sizeof(KvmCpuid2Header));
+    internal static readonly uint CreateVcpu = IoctlCodes.Io(KvmIo, 0x41);
+    internal static readonly uint GetDirtyLog = IoctlCodes.Iow(KvmIo, 0x42, (uint)sizeof(KvmDirtyLog));
+    internal static readonly uint SetUserMemoryRegion = IoctlCodes.Iow(KvmIo, 0x46, (uint)sizeof(KvmUserspaceMemoryRegion));
+    internal static readonly uint SetTssAddr = IoctlCodes.Io(KvmIo, 0x47);
+    internal static readonly uint SetIdentityMapAddr = IoctlCodes.Iow(KvmIo, 0x48, (uint)sizeof(ulong));
+    internal static readonly uint CreateIrqchip = IoctlCodes.Io(KvmIo, 0x60);
+    internal static readonly uint IrqLine = IoctlCodes.Iow(KvmIo, 0x61, (uint)sizeof(KvmIrqLevel));
+    internal static readonly uint RegisterCoalescedMmio = IoctlCodes.Iow(KvmIo, 0x67, (uint)sizeof(KvmCoalescedMmioZone));
+    internal static readonly uint UnregisterCoalescedMmio = IoctlCodes.Iow(KvmIo, 0x68, (uint)sizeof(KvmCoalescedMmioZone));
+    internal static readonly uint SetGsiRouting = IoctlCodes.Iow(KvmIo, 0x6a, (uint)sizeof(KvmIrqRoutingHeader));
+    internal static readonly uint ReinjectControl = IoctlCodes.Io(KvmIo, 0x71);
+    internal static readonly uint Irqfd = IoctlCodes.Iow(KvmIo, 0x76, (uint)sizeof(KvmIrqfd));
+    internal static readonly uint CreatePit2 = IoctlCodes.Iow(KvmIo, 0x77, (uint)sizeof(KvmPitConfig));
+    internal static readonly uint Ioeventfd = IoctlCodes.Iow(KvmIo, 0x79, (uint)sizeof(KvmIoeventfd));
+    internal static readonly uint SetClock = IoctlCodes.Iow(KvmIo, 0x7b, (uint)sizeof(KvmClock));
+    internal static readonly uint GetClock = IoctlCodes.Ior(KvmIo, 0x7c, (uint)sizeof(KvmClock));
+    internal static readonly uint EnableCap = IoctlCodes.Iow(KvmIo, 0xa3, (uint)sizeof(KvmEnableCap));
+    internal static readonly uint SignalMsi = IoctlCodes.Iow(KvmIo, 0xa5, (uint)sizeof(KvmMsi));
+    internal static readonly uint ClearDirtyLog = IoctlCodes.Iowr(KvmIo, 0xc0, (uint)sizeof(KvmClearDirtyLog));
+    internal static readonly uint Run = IoctlCodes.Io(KvmIo, 0x80);
+    internal static readonly uint GetRegs = IoctlCodes.Ior(KvmIo, 0x81, (uint)sizeof(Registers));
+    internal static readonly uint SetRegs = IoctlCodes.Iow(KvmIo, 0x82, (uint)sizeof(Registers));
+    internal static readonly uint GetSregs = IoctlCodes.Ior(KvmIo, 0x83, (uint)sizeof(SpecialRegisters));
+    internal static readonly uint SetSregs = IoctlCodes.Iow(KvmIo, 0x84, (uint)sizeof(SpecialRegisters));
+    internal static readonly uint Translate = IoctlCodes.Iowr(KvmIo, 0x85, (uint)sizeof(Translation));
+    internal static readonly uint Interrupt = IoctlCodes.Iow(KvmIo, 0x86, (uint)sizeof(uint));
+    internal static readonly uint GetMsrs = IoctlCodes.Iowr(KvmIo, 0x88, (uint)sizeof(KvmMsrsHeader));
+    internal static readonly uint SetMsrs = IoctlCodes.Iow(KvmIo, 0x89, (uint)sizeof(KvmMsrsHeader));
+    internal static readonly uint GetFpu = IoctlCodes.Ior(KvmIo, 0x8c, (uint)sizeof(FpuState));
+    internal static readonly uint SetFpu = IoctlCodes.Iow(KvmIo, 0x8d, (uint)sizeof(FpuState));
+    internal static readonly uint GetLapic = IoctlCodes.Ior(KvmIo, 0x8e, (uint)sizeof(LapicState));
+    internal static readonly uint SetLapic = IoctlCodes.Iow(KvmIo, 0x8f, (uint)sizeof(LapicState));
+    internal static readonly uint SetCpuid2 = IoctlCodes.Iow(KvmIo, 0x90, (uint)sizeof(KvmCpuid2Header));
+    internal static readonly uint GetCpuid2 = IoctlCodes.Iowr(KvmIo, 0x91, (uint)sizeof(KvmCpuid2Header));
+    internal static readonly uint GetMpState = IoctlCodes.Ior(KvmIo, 0x98, (uint)sizeof(uint));
+    internal static readonly uint SetMpState = IoctlCodes.Iow(KvmIo, 0x99, (uint)sizeof(uint));
+    internal static readonly uint GetVcpuEvents = IoctlCodes.Ior(KvmIo, 0x9f, (uint)sizeof(VcpuEvents));
+    internal static readonly uint SetVcpuEvents = IoctlCodes.Iow(KvmIo, 0xa0, (uint)sizeof(VcpuEvents));
+    internal static readonly uint GetDebugregs = IoctlCodes.Ior(KvmIo, 0xa1, (uint)sizeof(DebugRegisters));
+    internal static readonly uint SetDebugregs = IoctlCodes.Iow(KvmIo, 0xa2, (uint)sizeof(DebugRegisters));
+    internal static readonly uint GetXsave = IoctlCodes.Ior(KvmIo, 0xa4, (uint)sizeof(XsaveState));
+    internal static readonly uint SetXsave = IoctlCodes.Iow(KvmIo, 0xa5, (uint)sizeof(XsaveState));
+    internal static readonly uint GetXcrs = IoctlCodes.Ior(KvmIo, 0xa6, (uint)sizeof(ExtendedControlRegisters));
+    internal static readonly uint SetXcrs = IoctlCodes.Iow(KvmIo, 0xa7, (uint)sizeof(ExtendedControlRegisters));
+    internal static readonly uint SetTscKhz = IoctlCodes.Io(KvmIo, 0xa2);
+    internal static readonly uint GetTscKhz = IoctlCodes.Io(KvmIo, 0xa3);
+
+    /// <summary>Every request number by its kernel name (for layout tests and error messages).</summary>
+    internal static IReadOnlyDictionary<string, uint> All { get; } = new Dictionary<string, uint>
+    {
+        ["KVM_GET_API_VERSION"] = GetApiVersion,
+        ["KVM_CREATE_VM"] = CreateVm,
+        ["KVM_GET_MSR_INDEX_LIST"] = GetMsrIndexList,
+        ["KVM_CHECK_EXTENSION"] = CheckExtension,
+        ["KVM_GET_VCPU_MMAP_SIZE"] = GetVcpuMmapSize,
+        ["KVM_GET_SUPPORTED_CPUID"] = GetSupportedCpuid,
+        ["KVM_GET_EMULATED_CPUID"] = GetEmulatedCpuid,
+        ["KVM_CREATE_VCPU"] = CreateVcpu,
+        ["KVM_GET_DIRTY_LOG"] = GetDirtyLog,
+        ["KVM_SET_USER_MEMORY_REGION"] = SetUserMemoryRegion,
+        ["KVM_SET_TSS_ADDR"] = SetTssAddr,
+        ["KVM_SET_IDENTITY_MAP_ADDR"] = SetIdentityMapAddr,
+        ["KVM_CREATE_IRQCHIP"] = CreateIrqchip,
+        ["KVM_IRQ_LINE"] = IrqLine,
+        ["KVM_REGISTER_COALESCED_MMIO"] = RegisterCoalescedMmio,
+        ["KVM_UNREGISTER_COALESCED_MMIO"] = UnregisterCoalescedMmio,
+        ["KVM_SET_GSI_ROUTING"] = SetGsiRouting,
+        ["KVM_REINJECT_CONTROL"] = ReinjectControl,
+        ["KVM_IRQFD"] = Irqfd,
+        ["KVM_CREATE_PIT2"] = CreatePit2,
+        ["KVM_IOEVENTFD"] = Ioeventfd,
+        ["KVM_SET_CLOCK"] = SetClock,
+        ["KVM_GET_CLOCK"] = GetClock,
+        ["KVM_ENABLE_CAP"] = EnableCap,
+        ["KVM_SIGNAL_MSI"] = SignalMsi,
+        ["KVM_CLEAR_DIRTY_LOG"] = ClearDirtyLog,
+        ["KVM_RUN"] = Run,
+        ["KVM_GET_REGS"] = GetRegs,
+        ["KVM_SET_REGS"] = SetRegs,
+        ["KVM_GET_SREGS"] = GetSregs,
+        ["KVM_SET_SREGS"] = SetSregs,
+        ["KVM_TRANSLATE"] = Translate,
+        ["KVM_INTERRUPT"] = Interrupt,
+        ["KVM_GET_MSRS"] = GetMsrs,
+        ["KVM_SET_MSRS"] = SetMsrs,
+        ["KVM_GET_FPU"] = GetFpu,
+        ["KVM_SET_FPU"] = SetFpu,
+        ["KVM_GET_LAPIC"] = GetLapic,
+        ["KVM_SET_LAPIC"] = SetLapic,
+        ["KVM_SET_CPUID2"] = SetCpuid2,
+        ["KVM_GET_CPUID2"] = GetCpuid2,
+        ["KVM_GET_MP_STATE"] = GetMpState,
+        ["KVM_SET_MP_STATE"] = SetMpState,
+        ["KVM_GET_VCPU_EVENTS"] = GetVcpuEvents,
+        ["KVM_SET_VCPU_EVENTS"] = SetVcpuEvents,
+        ["KVM_GET_DEBUGREGS"] = GetDebugregs,
+        ["KVM_SET_DEBUGREGS"] = SetDebugregs,
+        ["KVM_GET_XSAVE"] = GetXsave,
+        ["KVM_SET_XSAVE"] = SetXsave,
+        ["KVM_GET_XCRS"] = GetXcrs,
+        ["KVM_SET_XCRS"] = SetXcrs,
+        ["KVM_SET_TSC_KHZ"] = SetTscKhz,
+        ["KVM_GET_TSC_KHZ"] = GetTscKhz,
+    };
+}
