@@ -10,7 +10,8 @@ namespace Vmm.Memory;
 /// none overlapping. Every access is checked: an access that touches a hole or runs past the top
 /// of the address space fails (the <c>Try…</c> methods return false, the others throw a
 /// <see cref="GuestMemoryException"/> naming the address). Accesses that span adjacent regions are split.
-/// Every write path marks the dirty bitmap of the regions that track dirty pages.
+/// Writes to a read-only region fail the same way (<see cref="ReadOnlyGuestMemoryException"/>) instead of faulting on the host.
+/// Every write path marks the dirty bitmap of the regions that track dirty pages, after the bytes are written.
 /// </summary>
 /// <remarks>
 /// The snapshot does not own its regions. Adding or removing regions makes a new snapshot
@@ -154,7 +155,7 @@ public sealed unsafe class GuestMemory
     public bool Contains(GuestAddress address) => FindIndex(address.Value) >= 0;
 
     /// <summary>Whether every byte of [<paramref name="address"/>, +<paramref name="length"/>) is backed by memory (possibly by several adjacent regions).</summary>
-    public bool IsValidRange(GuestAddress address, ulong length) => ValidPrefix(address.Value, length) == length;
+    public bool IsValidRange(GuestAddress address, ulong length) => ValidPrefix(address.Value, length, write: false) == length;
 
     /// <summary>Reads a value of type <typeparamref name="T"/> (any alignment).</summary>
     /// <exception cref="GuestMemoryAccessException">Some byte of the value is not backed by memory.</exception>
@@ -163,7 +164,7 @@ public sealed unsafe class GuestMemory
     {
         if (!TryRead(address, out T value))
         {
-            throw Fault(address, (ulong)sizeof(T));
+            throw Fault(address, (ulong)sizeof(T), write: false);
         }
 
         return value;
@@ -193,7 +194,7 @@ public sealed unsafe class GuestMemory
     {
         if (!TryWrite(address, value))
         {
-            throw Fault(address, (ulong)sizeof(T));
+            throw Fault(address, (ulong)sizeof(T), write: true);
         }
     }
 
@@ -202,14 +203,14 @@ public sealed unsafe class GuestMemory
         where T : unmanaged
     {
         byte* p = Resolve(address.Value, (ulong)sizeof(T), out var region);
-        if (p != null)
+        if (p != null && region!.IsWritable)
         {
             Unsafe.WriteUnaligned(p, value);
-            region!.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)sizeof(T));
+            region.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)sizeof(T));
             return true;
         }
 
-        if (!IsValidRange(address, (ulong)sizeof(T)))
+        if (ValidPrefix(address.Value, (ulong)sizeof(T), write: true) != (ulong)sizeof(T))
         {
             return false;
         }
@@ -223,7 +224,7 @@ public sealed unsafe class GuestMemory
     {
         if (ReadPartial(address, destination) != destination.Length)
         {
-            throw Fault(address, (ulong)destination.Length);
+            throw Fault(address, (ulong)destination.Length, write: false);
         }
     }
 
@@ -233,7 +234,7 @@ public sealed unsafe class GuestMemory
     {
         if (!TryWrite(address, source))
         {
-            throw Fault(address, (ulong)source.Length);
+            throw Fault(address, (ulong)source.Length, write: true);
         }
     }
 
@@ -243,7 +244,7 @@ public sealed unsafe class GuestMemory
     /// <summary>Copies <paramref name="source"/> into guest memory, failing (having written nothing) when some byte is not backed.</summary>
     public bool TryWrite(GuestAddress address, ReadOnlySpan<byte> source)
     {
-        if (!IsValidRange(address, (ulong)source.Length))
+        if (ValidPrefix(address.Value, (ulong)source.Length, write: true) != (ulong)source.Length)
         {
             return false;
         }
@@ -277,7 +278,7 @@ public sealed unsafe class GuestMemory
         return done;
     }
 
-    /// <summary>Copies into guest memory until <paramref name="source"/> is used up or a hole is met; returns the bytes copied.</summary>
+    /// <summary>Copies into guest memory until <paramref name="source"/> is used up or a hole or read-only region is met; returns the bytes copied.</summary>
     public int WritePartial(GuestAddress address, ReadOnlySpan<byte> source)
     {
         int done = 0;
@@ -285,7 +286,7 @@ public sealed unsafe class GuestMemory
         while (done < source.Length)
         {
             int index = FindIndex(addr);
-            if (index < 0)
+            if (index < 0 || !_regions[index].IsWritable)
             {
                 break;
             }
@@ -309,9 +310,9 @@ public sealed unsafe class GuestMemory
     /// <exception cref="GuestMemoryException">Some byte of the range is not backed by memory; nothing was written.</exception>
     public void Fill(GuestAddress address, ulong length, byte value)
     {
-        if (!IsValidRange(address, length))
+        if (ValidPrefix(address.Value, length, write: true) != length)
         {
-            throw Fault(address, length);
+            throw Fault(address, length, write: true);
         }
 
         ulong addr = address.Value;
@@ -345,7 +346,9 @@ public sealed unsafe class GuestMemory
     }
 
     /// <summary>
-    /// Like <see cref="TryGetSpan"/>, for writing: the pages of the range are marked dirty before the span is returned.
+    /// Like <see cref="TryGetSpan"/>, for writing (false for a read-only region): the pages of the range are marked
+    /// dirty before the span is returned, so a dirty-log reader that resets the bitmap while the caller is still
+    /// writing through the span must mark those pages again itself (or take the bitmap only once devices are paused).
     /// </summary>
     public bool TryGetWritableSpan(GuestAddress address, int length, out Span<byte> span)
     {
@@ -358,13 +361,13 @@ public sealed unsafe class GuestMemory
         }
 
         byte* p = Resolve(address.Value, (ulong)length, out var region);
-        if (p == null)
+        if (p == null || !region!.IsWritable)
         {
             span = default;
             return false;
         }
 
-        region!.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)length);
+        region.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)length);
         span = new Span<byte>(p, length);
         return true;
     }
@@ -465,9 +468,9 @@ public sealed unsafe class GuestMemory
         ArgumentNullException.ThrowIfNull(file);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(fileOffset);
-        if (!IsValidRange(address, (ulong)count))
+        if (ValidPrefix(address.Value, (ulong)count, write: true) != (ulong)count)
         {
-            throw Fault(address, (ulong)count);
+            throw Fault(address, (ulong)count, write: true);
         }
 
         int done = 0;
@@ -507,7 +510,7 @@ public sealed unsafe class GuestMemory
         ArgumentOutOfRangeException.ThrowIfNegative(fileOffset);
         if (!IsValidRange(address, (ulong)count))
         {
-            throw Fault(address, (ulong)count);
+            throw Fault(address, (ulong)count, write: false);
         }
 
         int done = 0;
@@ -595,7 +598,7 @@ public sealed unsafe class GuestMemory
         }
 
         byte* p = TryAligned(address.Value, size, write);
-        return p != null ? p : throw Fault(address, (ulong)size);
+        return p != null ? p : throw Fault(address, (ulong)size, write);
     }
 
     private byte* TryAligned(ulong address, int size, bool write)
@@ -608,7 +611,12 @@ public sealed unsafe class GuestMemory
         byte* p = Resolve(address, (ulong)size, out var region);
         if (write && p != null)
         {
-            region!.DirtyPages?.Mark(address - region.GuestBase.Value, (ulong)size);
+            if (!region!.IsWritable)
+            {
+                return null;
+            }
+
+            region.DirtyPages?.Mark(address - region.GuestBase.Value, (ulong)size);
         }
 
         return p;
@@ -632,14 +640,17 @@ public sealed unsafe class GuestMemory
         return true;
     }
 
-    /// <summary>How many bytes from <paramref name="address"/> are backed before the first hole or the top of the address space.</summary>
-    private ulong ValidPrefix(ulong address, ulong length)
+    /// <summary>
+    /// How many bytes from <paramref name="address"/> are backed before the first hole, the top of the
+    /// address space or, for a write, the first read-only region.
+    /// </summary>
+    private ulong ValidPrefix(ulong address, ulong length, bool write)
     {
         ulong done = 0;
         while (done < length)
         {
             int index = FindIndex(address);
-            if (index < 0)
+            if (index < 0 || (write && !_regions[index].IsWritable))
             {
                 break;
             }
@@ -662,11 +673,16 @@ public sealed unsafe class GuestMemory
         return done;
     }
 
-    private GuestMemoryException Fault(GuestAddress address, ulong length)
+    private GuestMemoryException Fault(GuestAddress address, ulong length, bool write)
     {
-        ulong done = ValidPrefix(address.Value, length);
-        return address.TryAdd(done, out var fault)
-            ? new GuestMemoryAccessException(address, length, fault)
-            : new GuestAddressOverflowException(address, length);
+        ulong done = ValidPrefix(address.Value, length, write);
+        if (!address.TryAdd(done, out var fault))
+        {
+            return new GuestAddressOverflowException(address, length);
+        }
+
+        return write && Contains(fault)
+            ? new ReadOnlyGuestMemoryException(address, length, fault)
+            : new GuestMemoryAccessException(address, length, fault);
     }
 }

@@ -1,11 +1,17 @@
 namespace Vmm.Memory;
 
 /// <summary>An access touched guest-physical addresses that no memory region backs (a hole, or past the end of guest RAM).</summary>
-public sealed class GuestMemoryAccessException : GuestMemoryException
+public class GuestMemoryAccessException : GuestMemoryException
 {
     /// <summary>Creates the exception for an access of <paramref name="length"/> bytes at <paramref name="address"/>, which failed at <paramref name="faultAddress"/>.</summary>
     public GuestMemoryAccessException(GuestAddress address, ulong length, GuestAddress faultAddress)
-        : base($"No guest memory at {faultAddress} (access of 0x{length:x} bytes at {address}).")
+        : this($"No guest memory at {faultAddress} (access of 0x{length:x} bytes at {address}).", address, length, faultAddress)
+    {
+    }
+
+    /// <summary>Creates the exception with a message of a derived type.</summary>
+    protected GuestMemoryAccessException(string message, GuestAddress address, ulong length, GuestAddress faultAddress)
+        : base(message)
     {
         Address = address;
         Length = length;
@@ -18,6 +24,6 @@ public sealed class GuestMemoryAccessException : GuestMemoryException
     /// <summary>The length of the access in bytes.</summary>
     public ulong Length { get; }
 
-    /// <summary>The first address that no region backs.</summary>
+    /// <summary>The first address that could not be accessed.</summary>
     public GuestAddress FaultAddress { get; }
 }

@@ -30,6 +30,7 @@ public sealed unsafe class MemoryRegion : IDisposable
         FileOffset = fileOffset;
         Options = options;
         DirtyPages = options.TrackDirtyPages ? new DirtyBitmap(size) : null;
+        IsWritable = !options.ReadOnly;
     }
 
     /// <summary>The guest-physical address of the first byte.</summary>
@@ -70,6 +71,9 @@ public sealed unsafe class MemoryRegion : IDisposable
     public bool IsDisposed => _mapping.IsClosed;
 
     internal byte* Host => _host;
+
+    /// <summary>False for read-only mappings: the access API refuses to write them instead of faulting on the host.</summary>
+    internal bool IsWritable { get; }
 
     /// <summary>Maps anonymous memory (private, or shared when <see cref="MemoryRegionOptions.Shared"/>).</summary>
     public static MemoryRegion CreateAnonymous(GuestAddress guestBase, ulong size, MemoryRegionOptions? options = null)
@@ -137,6 +141,13 @@ public sealed unsafe class MemoryRegion : IDisposable
         if (fileOffset < 0 || (fileOffset & (Libc.PageSize - 1)) != 0)
         {
             throw new ArgumentOutOfRangeException(nameof(fileOffset), fileOffset, "The file offset must be a non-negative multiple of the page size.");
+        }
+
+        // Touching a page of a mapping past the end of its file raises SIGBUS, which would kill the VMM.
+        long fileLength = RandomAccess.GetLength(file);
+        if (fileOffset > fileLength || size > (ulong)(fileLength - fileOffset))
+        {
+            throw new ArgumentException($"The file holds 0x{fileLength:x} bytes; a region of 0x{size:x} bytes at file offset 0x{fileOffset:x} does not fit.", nameof(size));
         }
 
         int prot = Libc.ProtRead | (options.ReadOnly ? 0 : Libc.ProtWrite);
