@@ -1,0 +1,19 @@
+namespace Vmm.Memory.Tests.Model;
+
+public enum AccessKind
+{
+    ReadValue,
+    WriteValue,
+    ReadSpan,
+    WriteSpan,
+    ReadPartial,
+    WritePartial,
+    Fill,
+    GetSpan,
+    GetWritableSpan,
+    LoadAcquire,
+    StoreRelease,
+    CompareExchange,
+    ThrowingRead,
+    ThrowingWrite,
+}
