@@ -225,7 +225,9 @@ public sealed unsafe class MemoryRegion : IDisposable
 
     private static MappingHandle Map(ulong size, int prot, int flags, int fd, long offset, MemoryRegionOptions options)
     {
-        if (options.NoReserve)
+        // hugetlbfs pages are reserved at mmap time unless MAP_NORESERVE is given; without the reservation an
+        // empty pool makes mmap succeed and the first touch of a page raise SIGBUS, killing the VMM.
+        if (options.NoReserve && options.HugePages != HugePageMode.HugeTlbFs)
         {
             flags |= Libc.MapNoReserve;
         }

@@ -12,7 +12,11 @@ public sealed record MemoryRegionOptions
     /// <summary>Huge page policy.</summary>
     public HugePageMode HugePages { get; init; }
 
-    /// <summary>Do not reserve swap space for the mapping (<c>MAP_NORESERVE</c>): guest RAM is committed only when touched.</summary>
+    /// <summary>
+    /// Do not reserve swap space for the mapping (<c>MAP_NORESERVE</c>): guest RAM is committed only when touched.
+    /// Ignored with <see cref="HugePageMode.HugeTlbFs"/>: huge pages are always reserved when the region is created,
+    /// so an exhausted pool fails creation instead of faulting later.
+    /// </summary>
     public bool NoReserve { get; init; } = true;
 
     /// <summary>Keep the mapping out of child processes (<c>MADV_DONTFORK</c>), so a fork of the VMM cannot copy guest RAM.</summary>
