@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Vmm.Reference.Configuration;
+
+namespace Vmm.Reference.Cli;
+
+/// <summary>The <c>vmm</c> command line: <c>vmm run …</c>, <c>--help</c>, <c>--version</c>.</summary>
+internal static class CommandLineInterface
+{
+    /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
+    public static int Run(string[] args, Func<VmConfig, int> runVm)
+    {
+        var kernel = new Option<string>("--kernel") { Description = "Kernel image: ELF vmlinux (also PVH) or bzImage", HelpName = "PATH" };
+        var initrd = new Option<string>("--initrd") { Description = "Initial ramdisk (cpio archive)", HelpName = "PATH" };
+        var cmdline = new Option<string>("--cmdline") { Description = $"Kernel command line (default: \"{VmConfig.DefaultCommandLine}\")", HelpName = "STR" };
+        var memory = new Option<string>("--memory") { Description = "Guest memory: MiB, or with a unit K/M/G (default 128M)", HelpName = "SIZE" };
+        var cpus = new Option<int?>("--cpus") { Description = "Number of vCPUs (default 1)", HelpName = "N" };
+        var disks = new Option<string[]>("--disk") { Description = "A virtio-blk disk backed by a raw image; repeatable", HelpName = "PATH[,readonly]", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+        var console = new Option<string>("--console") { Description = "Guest console: serial (COM1), virtio (hvc0) or none (default serial)", HelpName = "serial|virtio|none" };
+        var bootTimer = new Option<bool>("--boot-timer") { Description = "Report boot-progress writes (debug port 0x80, boot-timer byte) with their time since start" };
+        var logLevel = new Option<string>("--log-level") { Description = "trace, debug, info, warning, error or off (default warning)", HelpName = "LEVEL" };
+        var config = new Option<string>("--config") { Description = "Read the settings from a JSON file instead", HelpName = "FILE.json" };
+        var guestDecompression = new Option<bool>("--guest-decompression") { Description = "Let a bzImage decompress itself in the guest instead of on the host" };
+        var noRng = new Option<bool>("--no-rng") { Description = "Do not add a virtio-rng device" };
+
+        var run = new Command("run", "Boot a micro-VM")
+        {
+            kernel, initrd, cmdline, memory, cpus, disks, console, bootTimer, logLevel, config, guestDecompression, noRng,
+        };
+
+        int exitCode = 0;
+        run.SetAction(parse =>
+        {
+            exitCode = runVm(ToConfig(parse));
+            return exitCode;
+        });
+
+        var root = new RootCommand("vmm: a micro-VM monitor for Linux guests on KVM, built from the Vmm.NET packages") { run };
+        ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            throw new VmmException(ExitCode.Usage, result.Errors[0].Message + " (see 'vmm run --help')");
+        }
+
+        int invoked = result.Invoke();
+        return result.CommandResult.Command == run ? exitCode : invoked;
+
+        VmConfig ToConfig(ParseResult parse)
+        {
+            string? configPath = parse.GetValue(config);
+            if (configPath is not null)
+            {
+                if (parse.CommandResult.Children.OfType<OptionResult>().Any(o => o.Option != config && !o.Implicit))
+                {
+                    throw new VmmException(ExitCode.Usage, "--config cannot be combined with other settings");
+                }
+
+                return VmConfigFile.Load(configPath);
+            }
+
+            string kernelPath = parse.GetValue(kernel) ?? throw new VmmException(ExitCode.Usage, "--kernel is required (see 'vmm run --help')");
+            try
+            {
+                var cfg = new VmConfig
+                {
+                    KernelPath = kernelPath,
+                    InitrdPath = parse.GetValue(initrd),
+                    CommandLine = parse.GetValue(cmdline),
+                    Disks = (parse.GetValue(disks) ?? []).Select(DiskConfig.Parse).ToList(),
+                    BootTimer = parse.GetValue(bootTimer),
+                    GuestDecompression = parse.GetValue(guestDecompression),
+                    Rng = !parse.GetValue(noRng),
+                };
+                if (parse.GetValue(memory) is { } mem)
+                {
+                    cfg = cfg with { MemoryBytes = MemorySize.ParseBytes(mem) };
+                }
+
+                if (parse.GetValue(cpus) is { } n)
+                {
+                    cfg = cfg with { VcpuCount = n };
+                }
+
+                if (parse.GetValue(console) is { } c)
+                {
+                    cfg = cfg with { Console = ParseEnum<ConsoleMode>(c, "--console") };
+                }
+
+                if (parse.GetValue(logLevel) is { } l)
+                {
+                    cfg = cfg with { LogLevel = ParseEnum<LogLevel>(l, "--log-level") };
+                }
+
+                return cfg;
+            }
+            catch (FormatException e)
+            {
+                throw new VmmException(ExitCode.Usage, e.Message, e);
+            }
+        }
+    }
+
+    private static T ParseEnum<T>(string text, string name)
+        where T : struct, Enum =>
+        Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)
+            ? value
+            : throw new FormatException($"{name} must be one of {string.Join(", ", Enum.GetNames<T>()).ToLowerInvariant()}, not '{text}'");
+}

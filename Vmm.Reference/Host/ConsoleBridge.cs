@@ -1,0 +1,138 @@
+using System.IO.Pipelines;
+
+namespace Vmm.Reference.Host;
+
+/// <summary>
+/// Connects the guest console device's byte pipes to this process's standard streams: guest output
+/// is copied to stdout (watched for a kernel panic message), stdin is copied into the guest's input pipe.
+/// </summary>
+internal sealed class ConsoleBridge : IDisposable
+{
+    private readonly Stream _stdout;
+    private readonly TextMatcher _panic = new("Kernel panic - not syncing");
+    private readonly CancellationTokenSource _cancel = new();
+    private Task? _outputTask;
+    private long _consumed;
+    private volatile bool _panicSeen;
+
+    public ConsoleBridge(Stream stdout)
+    {
+        _stdout = stdout;
+    }
+
+    /// <summary>Guest → host bytes (the device writes, the bridge reads).</summary>
+    public Pipe Output { get; } = new(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
+
+    /// <summary>Host → guest bytes (the bridge writes, the device pumps).</summary>
+    public Pipe Input { get; } = new(new PipeOptions(pauseWriterThreshold: 64 << 10, resumeWriterThreshold: 32 << 10, useSynchronizationContext: false));
+
+    /// <summary>Raised (once per occurrence) on the output thread when the guest prints "Kernel panic - not syncing".</summary>
+    public event Action? PanicDetected;
+
+    /// <summary>Whether the guest has printed a kernel panic message.</summary>
+    public bool PanicSeen => _panicSeen;
+
+    /// <summary>Waits (bounded) until the bridge has looked at <paramref name="produced"/> bytes of guest output.</summary>
+    public void WaitForOutput(long produced, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Interlocked.Read(ref _consumed) < produced && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
+    }
+
+    public void Start(bool forwardStdin)
+    {
+        _outputTask = Task.Run(CopyOutputAsync);
+        if (forwardStdin)
+        {
+            var thread = new Thread(CopyInput) { Name = "stdin", IsBackground = true };
+            thread.Start();
+        }
+    }
+
+    /// <summary>Writes what the guest printed so far to stdout and stops copying.</summary>
+    public void Drain(TimeSpan timeout)
+    {
+        Output.Writer.Complete();
+        _outputTask?.Wait(timeout);
+        _cancel.Cancel();
+    }
+
+    public void Dispose() => _cancel.Dispose();
+
+    private async Task CopyOutputAsync()
+    {
+        var reader = Output.Reader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(_cancel.Token).ConfigureAwait(false);
+                foreach (var segment in result.Buffer)
+                {
+                    if (_panic.Feed(segment.Span))
+                    {
+                        _panicSeen = true;
+                        PanicDetected?.Invoke();
+                    }
+
+                    Interlocked.Add(ref _consumed, segment.Length);
+
+                    await _stdout.WriteAsync(segment, _cancel.Token).ConfigureAwait(false);
+                }
+
+                await _stdout.FlushAsync(_cancel.Token).ConfigureAwait(false);
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
+            // stdout closed: keep the guest running, drop its output.
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void CopyInput()
+    {
+        var writer = Input.Writer;
+        try
+        {
+            using var stdin = Console.OpenStandardInput();
+            var buffer = new byte[256];
+            while (!_cancel.IsCancellationRequested)
+            {
+                int n = stdin.Read(buffer, 0, buffer.Length);
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                var flush = writer.WriteAsync(buffer.AsMemory(0, n), _cancel.Token).AsTask();
+                flush.Wait(_cancel.Token);
+                if (flush.Result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or AggregateException)
+        {
+        }
+        finally
+        {
+            writer.Complete();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Vmm.Reference.Configuration;
+
+namespace Vmm.Reference.Machine;
+
+/// <summary>
+/// The user's files, opened and checked before anything else happens: the kernel and initrd read
+/// into memory, the disks opened and locked. Nothing here writes to a user's file.
+/// </summary>
+internal sealed class InputFiles : IDisposable
+{
+    private InputFiles(ReadOnlyMemory<byte> kernel, ReadOnlyMemory<byte> initrd, List<DiskImage> disks)
+    {
+        Kernel = kernel;
+        Initrd = initrd;
+        Disks = disks;
+    }
+
+    public ReadOnlyMemory<byte> Kernel { get; }
+
+    public ReadOnlyMemory<byte> Initrd { get; }
+
+    public IReadOnlyList<DiskImage> Disks { get; }
+
+    public static InputFiles Open(VmConfig config)
+    {
+        var kernel = ReadFile(config.KernelPath, "kernel", ExitCode.KernelNotFound);
+        if (kernel.Length < 64)
+        {
+            throw new VmmException(ExitCode.InvalidKernel, $"{config.KernelPath} is not a kernel vmm can boot: the file is only {kernel.Length} bytes");
+        }
+
+        var initrd = config.InitrdPath is null ? ReadOnlyMemory<byte>.Empty : ReadFile(config.InitrdPath, "initrd", ExitCode.InitrdNotFound);
+        var disks = new List<DiskImage>();
+        try
+        {
+            foreach (var disk in config.Disks)
+            {
+                disks.Add(DiskImage.Open(disk));
+            }
+        }
+        catch
+        {
+            foreach (var disk in disks)
+            {
+                disk.Dispose();
+            }
+
+            throw;
+        }
+
+        return new InputFiles(kernel, initrd, disks);
+    }
+
+    public void Dispose()
+    {
+        foreach (var disk in Disks)
+        {
+            disk.Dispose();
+        }
+    }
+
+    private static byte[] ReadFile(string path, string what, ExitCode missing)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new VmmException(missing, $"{what} {path} is a directory, not a file");
+        }
+
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new VmmException(missing, $"cannot read {what} {path}: {e.Message}", e);
+        }
+    }
+}
