@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vmm.Memory;
 
 /// <summary>
@@ -42,16 +44,41 @@ public sealed class DirtyBitmap
             throw new ArgumentOutOfRangeException(nameof(length), $"Range [0x{offset:x}, +0x{length:x}) is outside the bitmap's 0x{_length:x} bytes.");
         }
 
+        MarkUnchecked(offset, length);
+    }
+
+    /// <summary>Marks the pages of a non-empty range already known to lie inside the bitmap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void MarkUnchecked(ulong offset, ulong length)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+
         ulong first = offset >> PageShift;
         ulong last = (offset + length - 1) >> PageShift;
+        if (first == last)
+        {
+            MarkPage(first);
+            return;
+        }
+
         for (ulong page = first; page <= last; page++)
         {
-            ref ulong word = ref _words[page >> 6];
-            ulong bit = 1UL << (int)(page & 63);
-            if ((Volatile.Read(ref word) & bit) == 0)
-            {
-                Interlocked.Or(ref word, bit);
-            }
+            MarkPage(page);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void MarkPage(ulong page)
+    {
+        ref ulong word = ref _words[page >> 6];
+        ulong bit = 1UL << (int)(page & 63);
+        // Skip the atomic read-modify-write (and the cache line's exclusive ownership) when the bit is already set.
+        if ((Volatile.Read(ref word) & bit) == 0)
+        {
+            Interlocked.Or(ref word, bit);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -24,9 +25,21 @@ public sealed unsafe class GuestMemory
     private readonly ulong[] _starts;
     private readonly ulong[] _lasts;
 
+    // The first region, unpacked for the fast path of small accesses (most guest RAM of a VM lives there).
+    private readonly ulong _start0;
+    private readonly ulong _size0;
+    private readonly byte* _host0;
+    private readonly bool _writable0;
+    private readonly DirtyBitmap? _dirty0;
+
     private GuestMemory(MemoryRegion[] regions)
     {
         _regions = regions;
+        _start0 = regions[0].GuestBase.Value;
+        _size0 = regions[0].Size;
+        _host0 = regions[0].Host;
+        _writable0 = regions[0].IsWritable;
+        _dirty0 = regions[0].DirtyPages;
         _starts = new ulong[regions.Length];
         _lasts = new ulong[regions.Length];
         ulong total = 0;
@@ -144,7 +157,7 @@ public sealed unsafe class GuestMemory
     }
 
     /// <summary>Finds the region that holds <paramref name="address"/>.</summary>
-    public bool TryFindRegion(GuestAddress address, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MemoryRegion? region)
+    public bool TryFindRegion(GuestAddress address, [NotNullWhen(true)] out MemoryRegion? region)
     {
         int index = FindIndex(address.Value);
         region = index < 0 ? null : _regions[index];
@@ -159,19 +172,41 @@ public sealed unsafe class GuestMemory
 
     /// <summary>Reads a value of type <typeparamref name="T"/> (any alignment).</summary>
     /// <exception cref="GuestMemoryAccessException">Some byte of the value is not backed by memory.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Read<T>(GuestAddress address)
         where T : unmanaged
     {
-        if (!TryRead(address, out T value))
+        ulong offset = address.Value - _start0;
+        if (offset < _size0 && (ulong)sizeof(T) <= _size0 - offset)
         {
-            throw Fault(address, (ulong)sizeof(T), write: false);
+            return Unsafe.ReadUnaligned<T>(_host0 + offset);
+        }
+
+        if (!TryReadSlow(address, out T value))
+        {
+            ThrowFault(address, (ulong)sizeof(T), write: false);
         }
 
         return value;
     }
 
     /// <summary>Reads a value of type <typeparamref name="T"/>, failing when some byte is not backed by memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRead<T>(GuestAddress address, out T value)
+        where T : unmanaged
+    {
+        ulong offset = address.Value - _start0;
+        if (offset < _size0 && (ulong)sizeof(T) <= _size0 - offset)
+        {
+            value = Unsafe.ReadUnaligned<T>(_host0 + offset);
+            return true;
+        }
+
+        return TryReadSlow(address, out value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryReadSlow<T>(GuestAddress address, out T value)
         where T : unmanaged
     {
         byte* p = Resolve(address.Value, (ulong)sizeof(T), out _);
@@ -189,24 +224,41 @@ public sealed unsafe class GuestMemory
 
     /// <summary>Writes a value of type <typeparamref name="T"/> (any alignment).</summary>
     /// <exception cref="GuestMemoryAccessException">Some byte of the value is not backed by memory.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Write<T>(GuestAddress address, T value)
         where T : unmanaged
     {
         if (!TryWrite(address, value))
         {
-            throw Fault(address, (ulong)sizeof(T), write: true);
+            ThrowFault(address, (ulong)sizeof(T), write: true);
         }
     }
 
     /// <summary>Writes a value of type <typeparamref name="T"/>, failing (having written nothing) when some byte is not backed by memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite<T>(GuestAddress address, T value)
+        where T : unmanaged
+    {
+        ulong offset = address.Value - _start0;
+        if (offset < _size0 && (ulong)sizeof(T) <= _size0 - offset && _writable0)
+        {
+            Unsafe.WriteUnaligned(_host0 + offset, value);
+            _dirty0?.MarkUnchecked(offset, (ulong)sizeof(T));
+            return true;
+        }
+
+        return TryWriteSlow(address, value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryWriteSlow<T>(GuestAddress address, T value)
         where T : unmanaged
     {
         byte* p = Resolve(address.Value, (ulong)sizeof(T), out var region);
         if (p != null && region!.IsWritable)
         {
             Unsafe.WriteUnaligned(p, value);
-            region.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)sizeof(T));
+            region.DirtyPages?.MarkUnchecked(address.Value - region.GuestBase.Value, (ulong)sizeof(T));
             return true;
         }
 
@@ -222,6 +274,13 @@ public sealed unsafe class GuestMemory
     /// <exception cref="GuestMemoryException">Some byte of the range is not backed by memory.</exception>
     public void Read(GuestAddress address, Span<byte> destination)
     {
+        ulong offset = address.Value - _start0;
+        if (offset < _size0 && (ulong)destination.Length <= _size0 - offset)
+        {
+            new ReadOnlySpan<byte>(_host0 + offset, destination.Length).CopyTo(destination);
+            return;
+        }
+
         if (ReadPartial(address, destination) != destination.Length)
         {
             throw Fault(address, (ulong)destination.Length, write: false);
@@ -244,6 +303,14 @@ public sealed unsafe class GuestMemory
     /// <summary>Copies <paramref name="source"/> into guest memory, failing (having written nothing) when some byte is not backed.</summary>
     public bool TryWrite(GuestAddress address, ReadOnlySpan<byte> source)
     {
+        ulong offset = address.Value - _start0;
+        if (offset < _size0 && (ulong)source.Length <= _size0 - offset && _writable0)
+        {
+            source.CopyTo(new Span<byte>(_host0 + offset, source.Length));
+            _dirty0?.MarkUnchecked(offset, (ulong)source.Length);
+            return true;
+        }
+
         if (ValidPrefix(address.Value, (ulong)source.Length, write: true) != (ulong)source.Length)
         {
             return false;
@@ -295,7 +362,7 @@ public sealed unsafe class GuestMemory
             ulong offset = addr - _starts[index];
             int n = Chunk(index, addr, source.Length - done);
             source.Slice(done, n).CopyTo(new Span<byte>(region.Host + offset, n));
-            region.DirtyPages?.Mark(offset, (ulong)n);
+            region.DirtyPages?.MarkUnchecked(offset, (ulong)n);
             done += n;
             if (!Advance(ref addr, n))
             {
@@ -323,7 +390,7 @@ public sealed unsafe class GuestMemory
             ulong offset = addr - _starts[index];
             int n = Chunk(index, addr, (int)Math.Min(length, int.MaxValue));
             new Span<byte>(region.Host + offset, n).Fill(value);
-            region.DirtyPages?.Mark(offset, (ulong)n);
+            region.DirtyPages?.MarkUnchecked(offset, (ulong)n);
             length -= (ulong)n;
             if (!Advance(ref addr, n))
             {
@@ -367,7 +434,7 @@ public sealed unsafe class GuestMemory
             return false;
         }
 
-        region.DirtyPages?.Mark(address.Value - region.GuestBase.Value, (ulong)length);
+        region.DirtyPages?.MarkUnchecked(address.Value - region.GuestBase.Value, (ulong)length);
         span = new Span<byte>(p, length);
         return true;
     }
@@ -487,7 +554,7 @@ public sealed unsafe class GuestMemory
                 break;
             }
 
-            region.DirtyPages?.Mark(offset, (ulong)read);
+            region.DirtyPages?.MarkUnchecked(offset, (ulong)read);
             done += read;
             if (!Advance(ref addr, read))
             {
@@ -616,7 +683,7 @@ public sealed unsafe class GuestMemory
                 return null;
             }
 
-            region.DirtyPages?.Mark(address - region.GuestBase.Value, (ulong)size);
+            region.DirtyPages?.MarkUnchecked(address - region.GuestBase.Value, (ulong)size);
         }
 
         return p;
@@ -672,6 +739,10 @@ public sealed unsafe class GuestMemory
 
         return done;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowFault(GuestAddress address, ulong length, bool write) => throw Fault(address, length, write);
 
     private GuestMemoryException Fault(GuestAddress address, ulong length, bool write)
     {
