@@ -1,0 +1,298 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Vmm.Virtio.Interop;
+
+namespace Vmm.Virtio.Block;
+
+/// <summary>
+/// virtio-blk backed by a raw image file used as-is (no format, no locking: the VMM locks the image if it wants to).
+/// One request queue. Every request is validated before any I/O: header readable (16 bytes), status byte the last
+/// device-writable byte, data lengths multiples of 512, sector ranges inside the capacity with overflow-safe arithmetic,
+/// segment count and size within seg_max/size_max, GET_ID exactly 20 bytes, reserved flags refused; failures complete
+/// with VIRTIO_BLK_S_IOERR or VIRTIO_BLK_S_UNSUPP. Data moves straight between the file and guest memory (pread/pwrite);
+/// FLUSH is fdatasync; DISCARD punches holes; WRITE_ZEROES uses fallocate (ZERO_RANGE, or PUNCH_HOLE when the driver allows unmapping).
+/// </summary>
+public sealed class VirtioBlock : VirtioDevice
+{
+    /// <summary>The sector size of the protocol.</summary>
+    public const int SectorSize = 512;
+
+    /// <summary>The length of the GET_ID answer.</summary>
+    public const int IdLength = 20;
+
+    /// <summary>The size of struct virtio_blk_config up to write_zeroes_may_unmap, padded.</summary>
+    public const int ConfigLength = 60;
+
+    private const uint MaxRangeSectors = 0x40_0000;
+    private const uint MaxRangeSegments = 32;
+
+    private readonly SafeFileHandle _file;
+    private readonly VirtioBlockOptions _options;
+    private readonly byte[] _config = new byte[ConfigLength];
+    private readonly byte[] _id = new byte[IdLength];
+    private long _requests;
+    private long _failures;
+
+    /// <summary>Creates a block device over <paramref name="image"/> (opened for reading, and writing unless read-only).</summary>
+    /// <exception cref="ArgumentException">The serial is longer than 20 bytes or the queue size is invalid.</exception>
+    public VirtioBlock(SafeFileHandle image, VirtioBlockOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        _file = image;
+        _options = options ?? new VirtioBlockOptions();
+        if (Encoding.UTF8.GetByteCount(_options.Serial) > IdLength)
+        {
+            throw new ArgumentException("The serial is longer than 20 bytes.", nameof(options));
+        }
+
+        if (_options.QueueSize == 0 || _options.QueueSize > SplitQueue.MaxQueueSize || (_options.QueueSize & (_options.QueueSize - 1)) != 0)
+        {
+            throw new ArgumentException("The queue size must be a power of two up to 32768.", nameof(options));
+        }
+
+        Encoding.UTF8.GetBytes(_options.Serial, _id);
+        CapacitySectors = (ulong)RandomAccess.GetLength(image) / SectorSize;
+        var c = _config.AsSpan();
+        BinaryPrimitives.WriteUInt64LittleEndian(c, CapacitySectors);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[8..], _options.MaxSegmentSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[12..], _options.MaxSegments);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[20..], SectorSize);
+        BinaryPrimitives.WriteUInt16LittleEndian(c[34..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[36..], MaxRangeSectors);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[40..], MaxRangeSegments);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[44..], 8);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[48..], MaxRangeSectors);
+        BinaryPrimitives.WriteUInt32LittleEndian(c[52..], MaxRangeSegments);
+        c[56] = 1;
+    }
+
+    /// <summary>The capacity in 512-byte sectors (a trailing partial sector of the image is not exposed).</summary>
+    public ulong CapacitySectors { get; }
+
+    /// <summary>Requests completed.</summary>
+    public long RequestCount => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests completed with a status other than OK (or without a status byte to write).</summary>
+    public long FailedRequestCount => Interlocked.Read(ref _failures);
+
+    /// <inheritdoc/>
+    public override VirtioDeviceType DeviceType => VirtioDeviceType.Block;
+
+    /// <inheritdoc/>
+    public override int QueueCount => 1;
+
+    /// <inheritdoc/>
+    public override int ConfigSize => ConfigLength;
+
+    /// <inheritdoc/>
+    protected override ulong DeviceFeatures =>
+        VirtioBlockFeatures.SizeMax | VirtioBlockFeatures.SegMax | VirtioBlockFeatures.BlockSize | VirtioBlockFeatures.Flush
+        | (_options.ReadOnly ? VirtioBlockFeatures.ReadOnly : 0)
+        | (_options.Discard ? VirtioBlockFeatures.Discard : 0)
+        | (_options.WriteZeroes ? VirtioBlockFeatures.WriteZeroes : 0);
+
+    /// <inheritdoc/>
+    public override ushort GetQueueMaxSize(int queueIndex) => _options.QueueSize;
+
+    /// <inheritdoc/>
+    public override void ReadConfig(int offset, Span<byte> data) => _config.AsSpan(offset, data.Length).CopyTo(data);
+
+    /// <inheritdoc/>
+    protected internal override void ProcessQueue(int queueIndex) => ProcessChains(queueIndex);
+
+    /// <inheritdoc/>
+    protected override uint HandleChain(int queueIndex, in DescriptorChain chain)
+    {
+        Interlocked.Increment(ref _requests);
+        var writer = chain.CreateWriter();
+        if (chain.WritableLength == 0)
+        {
+            Interlocked.Increment(ref _failures);
+            return 0;
+        }
+
+        var reader = chain.CreateReader();
+        VirtioBlockStatus status;
+        try
+        {
+            status = Execute(chain, ref reader, ref writer);
+        }
+        catch (IOException)
+        {
+            status = VirtioBlockStatus.IoError;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            status = VirtioBlockStatus.IoError;
+        }
+
+        if (status != VirtioBlockStatus.Ok)
+        {
+            Interlocked.Increment(ref _failures);
+        }
+
+        uint statusOffset = chain.WritableLength - 1;
+        writer.TrySkip(statusOffset - writer.BytesWritten);
+        return writer.TryWrite((byte)status) ? writer.BytesWritten : statusOffset;
+    }
+
+    private VirtioBlockStatus Execute(in DescriptorChain chain, ref DescriptorChainReader reader, ref DescriptorChainWriter writer)
+    {
+        if (!reader.TryRead(out BlockRequestHeader header))
+        {
+            return VirtioBlockStatus.IoError;
+        }
+
+        uint writableData = chain.WritableLength - 1;
+        switch ((VirtioBlockRequestType)header.Type)
+        {
+            case VirtioBlockRequestType.In:
+                if (!DataShapeValid(chain, writableData, writable: true) || !InRange(header.Sector, writableData / SectorSize))
+                {
+                    return VirtioBlockStatus.IoError;
+                }
+
+                return writer.TryReadFrom(_file, (long)header.Sector * SectorSize, writableData, out _) ? VirtioBlockStatus.Ok : VirtioBlockStatus.IoError;
+
+            case VirtioBlockRequestType.Out:
+                uint length = reader.Remaining;
+                if (_options.ReadOnly || !DataShapeValid(chain, length, writable: false) || !InRange(header.Sector, length / SectorSize))
+                {
+                    return VirtioBlockStatus.IoError;
+                }
+
+                return reader.TryWriteTo(_file, (long)header.Sector * SectorSize, length) ? VirtioBlockStatus.Ok : VirtioBlockStatus.IoError;
+
+            case VirtioBlockRequestType.Flush:
+                return Libc.Fdatasync(_file) == 0 ? VirtioBlockStatus.Ok : VirtioBlockStatus.IoError;
+
+            case VirtioBlockRequestType.GetId:
+                return writableData >= IdLength && writer.TryWrite(_id) ? VirtioBlockStatus.Ok : VirtioBlockStatus.IoError;
+
+            case VirtioBlockRequestType.Discard when _options.Discard:
+            case VirtioBlockRequestType.WriteZeroes when _options.WriteZeroes:
+                return _options.ReadOnly
+                    ? VirtioBlockStatus.IoError
+                    : ExecuteRanges(ref reader, (VirtioBlockRequestType)header.Type == VirtioBlockRequestType.Discard);
+
+            default:
+                return VirtioBlockStatus.Unsupported;
+        }
+    }
+
+    private bool DataShapeValid(in DescriptorChain chain, uint length, bool writable)
+    {
+        if (length % SectorSize != 0)
+        {
+            return false;
+        }
+
+        // The data buffers: the readable ones after the header (OUT) or the writable ones before the status (IN).
+        var descriptors = chain.Descriptors;
+        var data = writable ? descriptors[chain.ReadableCount..] : descriptors[..chain.ReadableCount];
+        int segments = 0;
+        foreach (var d in data)
+        {
+            if (d.Length > _options.MaxSegmentSize + (uint)(writable ? 1 : BlockRequestHeaderSize))
+            {
+                return false;
+            }
+
+            segments++;
+        }
+
+        // The header and the status may share a buffer with data, so allow them one extra segment.
+        return segments <= _options.MaxSegments + 1;
+    }
+
+    private const int BlockRequestHeaderSize = 16;
+
+    private bool InRange(ulong sector, ulong count) => sector <= CapacitySectors && count <= CapacitySectors - sector;
+
+    private VirtioBlockStatus ExecuteRanges(ref DescriptorChainReader reader, bool discard)
+    {
+        uint length = reader.Remaining;
+        int size = Marshal.SizeOf<BlockRangeSegment>();
+        if (length == 0 || length % size != 0 || length / size > MaxRangeSegments)
+        {
+            return VirtioBlockStatus.IoError;
+        }
+
+        Span<BlockRangeSegment> segments = stackalloc BlockRangeSegment[(int)MaxRangeSegments];
+        int count = (int)(length / size);
+        for (int i = 0; i < count; i++)
+        {
+            if (!reader.TryRead(out segments[i]))
+            {
+                return VirtioBlockStatus.IoError;
+            }
+
+            var s = segments[i];
+            uint reserved = discard ? ~0u : ~BlockRangeSegment.UnmapFlag;
+            if ((s.Flags & reserved) != 0)
+            {
+                return VirtioBlockStatus.Unsupported;
+            }
+
+            if (s.SectorCount > MaxRangeSectors || !InRange(s.Sector, s.SectorCount))
+            {
+                return VirtioBlockStatus.IoError;
+            }
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            var s = segments[i];
+            long offset = (long)s.Sector * SectorSize;
+            long bytes = (long)s.SectorCount * SectorSize;
+            if (bytes == 0)
+            {
+                continue;
+            }
+
+            bool ok = discard
+                ? Punch(offset, bytes, optional: true)
+                : (s.Flags & BlockRangeSegment.UnmapFlag) != 0 ? Punch(offset, bytes, optional: false) : ZeroRange(offset, bytes);
+            if (!ok)
+            {
+                return VirtioBlockStatus.IoError;
+            }
+        }
+
+        return VirtioBlockStatus.Ok;
+    }
+
+    private bool Punch(long offset, long length, bool optional)
+    {
+        if (Libc.Fallocate(_file, Libc.FallocPunchHole | Libc.FallocKeepSize, offset, length) == 0)
+        {
+            return true;
+        }
+
+        // A discard is a hint: a file system that cannot punch holes just keeps the data.
+        return Marshal.GetLastPInvokeError() == Libc.EOPNOTSUPP && (optional || ZeroRange(offset, length));
+    }
+
+    private bool ZeroRange(long offset, long length)
+    {
+        if (Libc.Fallocate(_file, Libc.FallocZeroRange | Libc.FallocKeepSize, offset, length) == 0)
+        {
+            return true;
+        }
+
+        if (Marshal.GetLastPInvokeError() != Libc.EOPNOTSUPP)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> zeroes = stackalloc byte[4096];
+        for (long done = 0; done < length; done += zeroes.Length)
+        {
+            RandomAccess.Write(_file, zeroes[..(int)Math.Min(zeroes.Length, length - done)], offset + done);
+        }
+
+        return true;
+    }
+}
