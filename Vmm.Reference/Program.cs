@@ -10,3 +10,8 @@ catch (VmmException e)
     Console.Error.WriteLine($"vmm: {e.Message}");
     return (int)e.ExitCode;
 }
+catch (Exception e)
+{
+    Console.Error.WriteLine($"vmm: internal error: {e.GetType().Name}: {e.Message}");
+    return (int)ExitCode.VmmError;
+}

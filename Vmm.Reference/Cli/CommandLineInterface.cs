@@ -29,9 +29,19 @@ internal static class CommandLineInterface
         };
 
         int exitCode = 0;
+        VmmException? failure = null;
         run.SetAction(parse =>
         {
-            exitCode = runVm(ToConfig(parse));
+            try
+            {
+                exitCode = runVm(ToConfig(parse));
+            }
+            catch (VmmException e)
+            {
+                // System.CommandLine would print a stack trace; vmm prints one line and exits with the failure's code.
+                failure = e;
+            }
+
             return exitCode;
         });
 
@@ -43,6 +53,11 @@ internal static class CommandLineInterface
         }
 
         int invoked = result.Invoke();
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
         return result.CommandResult.Command == run ? exitCode : invoked;
 
         VmConfig ToConfig(ParseResult parse)

@@ -10,6 +10,8 @@ internal sealed class ConsoleBridge : IDisposable
 {
     private readonly Stream _stdout;
     private readonly TextMatcher _panic = new("Kernel panic - not syncing");
+    private readonly TextMatcher _halted = new("reboot: System halted");
+    private readonly TextMatcher _powerDown = new("reboot: Power down");
     private readonly CancellationTokenSource _cancel = new();
     private Task? _outputTask;
     private long _consumed;
@@ -28,6 +30,13 @@ internal sealed class ConsoleBridge : IDisposable
 
     /// <summary>Raised (once per occurrence) on the output thread when the guest prints "Kernel panic - not syncing".</summary>
     public event Action? PanicDetected;
+
+    /// <summary>
+    /// Raised on the output thread when the guest kernel prints that it has halted or powered down. A kernel
+    /// without ACPI has no power-off device: after "reboot: System halted" it stops in <c>hlt</c> with
+    /// interrupts off, which an in-kernel irqchip never reports to userspace.
+    /// </summary>
+    public event Action<string>? HaltDetected;
 
     /// <summary>Whether the guest has printed a kernel panic message.</summary>
     public bool PanicSeen => _panicSeen;
@@ -76,6 +85,16 @@ internal sealed class ConsoleBridge : IDisposable
                     {
                         _panicSeen = true;
                         PanicDetected?.Invoke();
+                    }
+
+                    if (_halted.Feed(segment.Span))
+                    {
+                        HaltDetected?.Invoke("reboot: System halted");
+                    }
+
+                    if (_powerDown.Feed(segment.Span))
+                    {
+                        HaltDetected?.Invoke("reboot: Power down");
                     }
 
                     Interlocked.Add(ref _consumed, segment.Length);

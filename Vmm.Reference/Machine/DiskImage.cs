@@ -10,7 +10,6 @@ namespace Vmm.Reference.Machine;
 /// </summary>
 internal sealed class DiskImage : IDisposable
 {
-    private const int SharingViolation = unchecked((int)0x80070020);
 
     private DiskImage(DiskConfig config, SafeFileHandle handle, long length)
     {
@@ -27,15 +26,15 @@ internal sealed class DiskImage : IDisposable
 
     public static DiskImage Open(DiskConfig config)
     {
+        if (!File.Exists(config.Path))
+        {
+            throw new VmmException(ExitCode.DiskNotFound, Directory.Exists(config.Path) ? $"disk image {config.Path} is a directory" : $"disk image {config.Path} does not exist");
+        }
+
         SafeFileHandle handle;
         try
         {
             handle = File.OpenHandle(config.Path, FileMode.Open, config.ReadOnly ? FileAccess.Read : FileAccess.ReadWrite, FileShare.ReadWrite);
-        }
-        catch (IOException e) when (e.HResult == SharingViolation)
-        {
-            // .NET takes a shared flock when it opens a file read-only; another vmm's exclusive lock refuses it.
-            throw new VmmException(ExitCode.DiskInUse, $"disk image {config.Path} is in use by another process", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

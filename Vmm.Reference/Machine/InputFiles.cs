@@ -66,6 +66,11 @@ internal sealed class InputFiles : IDisposable
             throw new VmmException(missing, $"{what} {path} is a directory, not a file");
         }
 
+        if (!File.Exists(path))
+        {
+            throw new VmmException(missing, $"{what} {path} does not exist");
+        }
+
         try
         {
             return File.ReadAllBytes(path);

@@ -238,6 +238,8 @@ internal sealed partial class MicroVm : IDisposable
         using var terminal = _config.Console != ConsoleMode.None ? Terminal.EnterRawMode() : null;
 
         _console.PanicDetected += OnPanicDetected;
+        _console.HaltDetected += message => _ = Task.Delay(TimeSpan.FromMilliseconds(200)).ContinueWith(
+            _ => _lifecycle.RequestStop(ExitCode.GuestPowerOff, $"guest powered off (console: '{message}')"), TaskScheduler.Default);
         _lifecycle.Classify = code =>
         {
             if (code is ExitCode.GuestReboot or ExitCode.GuestTripleFault && _uart is not null)

@@ -123,7 +123,7 @@ public sealed class CommandLineTests : IDisposable
         }
         finally
         {
-            holder.Kill();
+            holder.Kill(entireProcessTree: true);
             holder.WaitForExit();
         }
 
