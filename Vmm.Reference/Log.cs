@@ -15,18 +15,27 @@ internal static class Log
 
     public static bool IsEnabled(LogLevel level) => level >= Level && Level != LogLevel.Off;
 
-    public static void Write(LogLevel level, string component, string message)
+    public static void Write(LogLevel level, string component, string message, string? label = null)
     {
         if (!IsEnabled(level))
         {
             return;
         }
 
-        string line = $"[{Elapsed.TotalSeconds,10:F6}] {LevelName(level)} {component}: {message}";
+        string line = $"[{Elapsed.TotalSeconds,10:F6}] {label ?? LevelName(level)} {component}: {message}";
         lock (Gate)
         {
             // In raw terminal mode a bare \n does not return the carriage.
             Console.Error.Write(line + "\r\n");
+        }
+    }
+
+    /// <summary>Writes a line the user asked for explicitly (e.g. with --boot-timer), whatever the level unless logging is off.</summary>
+    public static void Always(string component, string message)
+    {
+        if (Level != LogLevel.Off)
+        {
+            Write(LogLevel.Error, component, message, "note ");
         }
     }
 

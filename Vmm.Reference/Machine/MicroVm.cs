@@ -31,6 +31,7 @@ internal sealed partial class MicroVm : IDisposable
     private readonly Kvm.Kvm _kvm;
     private readonly VirtualMachine _vm;
     private GuestMemory _memory = null!;
+    private IReadOnlyList<DiskImage> _disks = [];
     private X86BootState _bootState = null!;
 
     private MicroVm(VmConfig config, Kvm.Kvm kvm, VirtualMachine vm)
@@ -82,6 +83,7 @@ internal sealed partial class MicroVm : IDisposable
 
     private void Build(InputFiles inputs)
     {
+        _disks = inputs.Disks;
         _vm.SetTssAddress(MemoryLayout.KvmTssAddress);
         _vm.SetIdentityMapAddress(MemoryLayout.KvmIdentityMapAddress);
         _vm.CreateIrqChip();
