@@ -38,6 +38,10 @@ internal sealed class BoundedOutputBuffer(int limit, int initialCapacity)
         }
     }
 
+    public int Remaining => limit - Length;
+
+    public Span<byte> WrittenSpan => _buffer.AsSpan(0, Length);
+
     public byte[] ToArray() => Length == _buffer.Length ? _buffer : _buffer.AsSpan(0, Length).ToArray();
 
     private void EnsureCapacity(int needed)

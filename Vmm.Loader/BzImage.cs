@@ -78,7 +78,7 @@ public sealed class BzImage
         var code = ProtectedModeCode;
         if (!memory.IsValidRange(load, (ulong)code.Length) || !memory.IsValidRange(footprint.Start, footprint.Length))
         {
-            throw new BootConfigurationException($"bzImage: the kernel needs {footprint} (code {load}+{code.Length:#x}, init_size {Header.InitSize:#x}); guest memory is {memory}.");
+            throw new BootConfigurationException($"bzImage: the kernel needs {footprint} (code {load}+0x{code.Length:x}, init_size 0x{Header.InitSize:x}); guest memory is {memory}.");
         }
 
         memory.Write(load, code.Span);
@@ -128,7 +128,7 @@ public sealed class BzImage
         UInt128 end = UInt128.Max(load.Value + (UInt128)(ulong)ProtectedModeCode.Length, run + Math.Max(Header.InitSize, 1u));
         if (end > ulong.MaxValue)
         {
-            throw new BootConfigurationException($"bzImage: run address {run:x} + init_size {Header.InitSize:#x} is beyond the address space.");
+            throw new BootConfigurationException($"bzImage: run address {run:x} + init_size 0x{Header.InitSize:x} is beyond the address space.");
         }
 
         return new GuestRange(new GuestAddress((ulong)start), (ulong)(end - start));

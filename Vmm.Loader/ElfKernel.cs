@@ -121,7 +121,7 @@ public sealed class ElfKernel
         ulong tableLength = (ulong)phnum * ProgramHeaderSize;
         if (!FitsIn(phoff, tableLength, (ulong)span.Length))
         {
-            throw new KernelFormatException($"ELF: program header table at {phoff:#x} ({tableLength} bytes) runs past the end of the {span.Length}-byte file.");
+            throw new KernelFormatException($"ELF: program header table at 0x{phoff:x} ({tableLength} bytes) runs past the end of the {span.Length}-byte file.");
         }
 
         var segments = new List<ElfSegment>();
@@ -140,12 +140,12 @@ public sealed class ElfKernel
             {
                 if (!FitsIn(offset, filesz, (ulong)span.Length))
                 {
-                    throw new KernelFormatException($"ELF: segment {i} file range {offset:#x}+{filesz:#x} runs past the end of the {span.Length}-byte file.");
+                    throw new KernelFormatException($"ELF: segment {i} file range 0x{offset:x}+0x{filesz:x} runs past the end of the {span.Length}-byte file.");
                 }
 
                 if (filesz > memsz)
                 {
-                    throw new KernelFormatException($"ELF: segment {i} file size {filesz:#x} exceeds its memory size {memsz:#x}.");
+                    throw new KernelFormatException($"ELF: segment {i} file size 0x{filesz:x} exceeds its memory size 0x{memsz:x}.");
                 }
 
                 if (memsz == 0)
@@ -155,12 +155,12 @@ public sealed class ElfKernel
 
                 if (memsz - 1 > ulong.MaxValue - paddr)
                 {
-                    throw new KernelFormatException($"ELF: segment {i} at {paddr:#x}+{memsz:#x} wraps the physical address space.");
+                    throw new KernelFormatException($"ELF: segment {i} at 0x{paddr:x}+0x{memsz:x} wraps the physical address space.");
                 }
 
                 if (memsz - 1 > ulong.MaxValue - vaddr)
                 {
-                    throw new KernelFormatException($"ELF: segment {i} at virtual {vaddr:#x}+{memsz:#x} wraps the address space.");
+                    throw new KernelFormatException($"ELF: segment {i} at virtual 0x{vaddr:x}+0x{memsz:x} wraps the address space.");
                 }
 
                 segments.Add(new ElfSegment(offset, vaddr, paddr, filesz, memsz, flags));
@@ -169,7 +169,7 @@ public sealed class ElfKernel
             {
                 if (!FitsIn(offset, filesz, (ulong)span.Length))
                 {
-                    throw new KernelFormatException($"ELF: note segment {i} at {offset:#x}+{filesz:#x} runs past the end of the file.");
+                    throw new KernelFormatException($"ELF: note segment {i} at 0x{offset:x}+0x{filesz:x} runs past the end of the file.");
                 }
 
                 pvhEntry ??= FindPvhEntry(span.Slice((int)offset, (int)filesz));
@@ -187,7 +187,7 @@ public sealed class ElfKernel
             var prev = segments[i - 1];
             if (segments[i].PhysicalAddress - prev.PhysicalAddress < prev.MemorySize)
             {
-                throw new KernelFormatException($"ELF: segments at {prev.PhysicalAddress:#x} and {segments[i].PhysicalAddress:#x} overlap.");
+                throw new KernelFormatException($"ELF: segments at 0x{prev.PhysicalAddress:x} and 0x{segments[i].PhysicalAddress:x} overlap.");
             }
         }
 
@@ -208,7 +208,7 @@ public sealed class ElfKernel
         {
             if (!memory.IsValidRange(new GuestAddress(s.PhysicalAddress), s.MemorySize))
             {
-                throw new BootConfigurationException($"Kernel segment {s.PhysicalAddress:#x}+{s.MemorySize:#x} does not fit in guest memory ({memory}).");
+                throw new BootConfigurationException($"Kernel segment 0x{s.PhysicalAddress:x}+0x{s.MemorySize:x} does not fit in guest memory ({memory}).");
             }
         }
 
@@ -251,7 +251,7 @@ public sealed class ElfKernel
             }
         }
 
-        throw new KernelFormatException($"ELF: entry point {entry:#x} is outside every loadable segment.");
+        throw new KernelFormatException($"ELF: entry point 0x{entry:x} is outside every loadable segment.");
     }
 
     private static GuestAddress? FindPvhEntry(ReadOnlySpan<byte> notes)
@@ -283,7 +283,7 @@ public sealed class ElfKernel
                 };
                 if (value > uint.MaxValue)
                 {
-                    throw new KernelFormatException($"ELF: PVH entry {value:#x} is not a 32-bit physical address.");
+                    throw new KernelFormatException($"ELF: PVH entry 0x{value:x} is not a 32-bit physical address.");
                 }
 
                 return new GuestAddress(value);

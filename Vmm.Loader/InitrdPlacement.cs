@@ -63,6 +63,6 @@ public static class InitrdPlacement
             }
         }
 
-        throw new BootConfigurationException($"Initrd of {size:#x} bytes does not fit below {highestAddress:#x} in usable RAM ({map}) clear of the kernel.");
+        throw new BootConfigurationException($"Initrd of 0x{size:x} bytes does not fit below 0x{highestAddress:x} in usable RAM ({map}) clear of the kernel.");
     }
 }

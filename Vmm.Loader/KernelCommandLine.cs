@@ -149,7 +149,7 @@ public sealed class KernelCommandLine
         var bytes = ToBytesWithNul();
         if (!memory.TryWrite(address, bytes))
         {
-            throw new BootConfigurationException($"Command line at {address}+{bytes.Length:#x} is outside guest memory.");
+            throw new BootConfigurationException($"Command line at {address}+0x{bytes.Length:x} is outside guest memory.");
         }
     }
 

@@ -3,14 +3,13 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using K4os.Compression.LZ4;
-using SharpCompress.Compressors.Xz;
 using ZstdSharp;
 
 namespace Vmm.Loader;
 
 /// <summary>
 /// Host-side decompression of a bzImage payload (the compressed <c>vmlinux</c>) with well-kept .NET
-/// libraries: gzip (System.IO.Compression), XZ (SharpCompress), LZ4 legacy frames (K4os), zstd (ZstdSharp).
+/// libraries: gzip (System.IO.Compression), XZ (LZMA2 from SharpCompress, x86 BCJ undone here), LZ4 legacy frames (K4os), zstd (ZstdSharp).
 /// The output is bounded so that a hostile image cannot exhaust host memory.
 /// </summary>
 public static class KernelPayload
@@ -94,10 +93,7 @@ public static class KernelPayload
 
                     break;
                 case PayloadFormat.Xz:
-                    using (var xz = new XZStream(AsStream(payload)))
-                    {
-                        output.ReadFrom(xz);
-                    }
+                    XzPayload.Decode(payload, output);
 
                     break;
                 case PayloadFormat.Zstd:
@@ -153,13 +149,13 @@ public static class KernelPayload
 
                 if (chunk == 0 || chunk > (uint)maxCompressed || chunk > (uint)(payload.Length - pos))
                 {
-                    throw new KernelFormatException($"Payload: LZ4 block at {pos - 4:#x} has an invalid compressed size {chunk:#x}.");
+                    throw new KernelFormatException($"Payload: LZ4 block at 0x{pos - 4:x} has an invalid compressed size 0x{chunk:x}.");
                 }
 
                 int n = LZ4Codec.Decode(payload.Slice(pos, (int)chunk), block.AsSpan(0, Lz4LegacyBlockSize));
                 if (n < 0)
                 {
-                    throw new KernelFormatException($"Payload: LZ4 block at {pos - 4:#x} is corrupt.");
+                    throw new KernelFormatException($"Payload: LZ4 block at 0x{pos - 4:x} is corrupt.");
                 }
 
                 output.Append(block.AsSpan(0, n));

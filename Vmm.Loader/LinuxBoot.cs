@@ -78,7 +78,7 @@ public static class LinuxBoot
         var address = InitrdPlacement.Find(map, (ulong)initrd.Length, max, kernel.Footprint);
         if (!memory.TryWrite(address, initrd.Span))
         {
-            throw new BootConfigurationException($"Initrd at {address}+{initrd.Length:#x} is outside guest memory.");
+            throw new BootConfigurationException($"Initrd at {address}+0x{initrd.Length:x} is outside guest memory.");
         }
 
         return address;

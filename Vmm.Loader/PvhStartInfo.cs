@@ -97,7 +97,7 @@ public sealed class PvhStartInfo
     {
         if (!memory.TryWrite(address, bytes))
         {
-            throw new BootConfigurationException($"PVH: structure at {address}+{bytes.Length:#x} is outside guest memory.");
+            throw new BootConfigurationException($"PVH: structure at {address}+0x{bytes.Length:x} is outside guest memory.");
         }
     }
 }

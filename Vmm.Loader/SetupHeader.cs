@@ -119,24 +119,24 @@ public sealed class SetupHeader
         int end = 0x202 + image[0x201];
         if (end < 0x23c || end > MaximumEnd)
         {
-            throw new KernelFormatException($"bzImage: setup header end {end:#x} (from the jump at 0x200) is outside 0x23c..0x290.");
+            throw new KernelFormatException($"bzImage: setup header end 0x{end:x} (from the jump at 0x200) is outside 0x23c..0x290.");
         }
 
         if (end > image.Length)
         {
-            throw new KernelFormatException($"bzImage: setup header ends at {end:#x}, past the end of the {image.Length}-byte file.");
+            throw new KernelFormatException($"bzImage: setup header ends at 0x{end:x}, past the end of the {image.Length}-byte file.");
         }
 
         var header = new SetupHeader(image[Offset..end].ToArray());
         int pmOffset = header.ProtectedModeOffset;
         if (pmOffset >= image.Length)
         {
-            throw new KernelFormatException($"bzImage: protected-mode code at {pmOffset:#x} starts past the end of the {image.Length}-byte file.");
+            throw new KernelFormatException($"bzImage: protected-mode code at 0x{pmOffset:x} starts past the end of the {image.Length}-byte file.");
         }
 
         if (end > pmOffset)
         {
-            throw new KernelFormatException($"bzImage: setup header end {end:#x} lies beyond the setup code ({pmOffset:#x}).");
+            throw new KernelFormatException($"bzImage: setup header end 0x{end:x} lies beyond the setup code (0x{pmOffset:x}).");
         }
 
         if ((header.LoadFlags & SetupLoadFlags.LoadedHigh) == 0)
@@ -148,7 +148,7 @@ public sealed class SetupHeader
         ulong sysBytes = (ulong)header.SysSize * 16;
         if (sysBytes > available)
         {
-            throw new KernelFormatException($"bzImage: syssize says {sysBytes:#x} bytes of protected-mode code, the file holds {available:#x} (truncated).");
+            throw new KernelFormatException($"bzImage: syssize says 0x{sysBytes:x} bytes of protected-mode code, the file holds 0x{available:x} (truncated).");
         }
 
         int pmLength = sysBytes == 0 ? (int)available : (int)sysBytes;
@@ -159,12 +159,12 @@ public sealed class SetupHeader
 
         if (header.RelocatableKernel && !IsPowerOfTwo(header.KernelAlignment))
         {
-            throw new KernelFormatException($"bzImage: kernel_alignment {header.KernelAlignment:#x} is not a power of two.");
+            throw new KernelFormatException($"bzImage: kernel_alignment 0x{header.KernelAlignment:x} is not a power of two.");
         }
 
         if (header.PayloadLength != 0 && (ulong)header.PayloadOffset + header.PayloadLength > (ulong)pmLength)
         {
-            throw new KernelFormatException($"bzImage: payload {header.PayloadOffset:#x}+{header.PayloadLength:#x} runs past the protected-mode code ({pmLength:#x} bytes).");
+            throw new KernelFormatException($"bzImage: payload 0x{header.PayloadOffset:x}+0x{header.PayloadLength:x} runs past the protected-mode code (0x{pmLength:x} bytes).");
         }
 
         if (version >= 0x020a && header.InitSize == 0)

@@ -209,7 +209,7 @@ public sealed record X86BootState
     {
         if (!memory.TryWrite(address, bytes))
         {
-            throw new BootConfigurationException($"{what} at {address}+{bytes.Length:#x} is outside guest memory.");
+            throw new BootConfigurationException($"{what} at {address}+0x{bytes.Length:x} is outside guest memory.");
         }
     }
 }
