@@ -127,7 +127,22 @@ public sealed class CommandLineTests : IDisposable
             holder.WaitForExit();
         }
 
-        Assert.Equal(before, File.ReadAllBytes(disk));
+        Assert.Equal(before, ReadWhenUnlocked(disk));
+    }
+
+    private static byte[] ReadWhenUnlocked(string path)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                Thread.Sleep(100); // the killed lock holder's file is closed asynchronously
+            }
+        }
     }
 
     [Fact]
