@@ -25,13 +25,25 @@ public sealed class E820MapBuilder
     public static E820MapBuilder FromGuestMemory(GuestMemory memory)
     {
         ArgumentNullException.ThrowIfNull(memory);
+        return FromGuestMemoryLayout(memory.Regions.Select(r => r.Range));
+    }
+
+    /// <summary>
+    /// A builder with the given RAM ranges and, when RAM covers it, the legacy BIOS area reserved
+    /// (as <see cref="FromGuestMemory"/> does, for a layout not yet allocated).
+    /// </summary>
+    public static E820MapBuilder FromGuestMemoryLayout(IEnumerable<GuestRange> ramRanges)
+    {
+        ArgumentNullException.ThrowIfNull(ramRanges);
         var builder = new E820MapBuilder();
-        foreach (var region in memory.Regions)
+        bool coversBiosArea = false;
+        foreach (var range in ramRanges)
         {
-            builder.AddRam(region.Range);
+            builder.AddRam(range);
+            coversBiosArea |= range.Contains(new GuestAddress(ConventionalMemoryEnd));
         }
 
-        if (memory.Contains(new GuestAddress(ConventionalMemoryEnd)))
+        if (coversBiosArea)
         {
             builder.AddReserved(new GuestRange(new GuestAddress(ConventionalMemoryEnd), HighMemoryStart - ConventionalMemoryEnd));
         }
