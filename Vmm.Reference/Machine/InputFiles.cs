@@ -29,6 +29,7 @@ internal sealed class InputFiles : IDisposable
             throw new VmmException(ExitCode.InvalidKernel, $"{config.KernelPath} is not a kernel vmm can boot: the file is only {kernel.Length} bytes");
         }
 
+        ValidateKernelFormat(config.KernelPath, kernel);
         var initrd = config.InitrdPath is null ? ReadOnlyMemory<byte>.Empty : ReadFile(config.InitrdPath, "initrd", ExitCode.InitrdNotFound);
         var disks = new List<DiskImage>();
         try
@@ -56,6 +57,26 @@ internal sealed class InputFiles : IDisposable
         foreach (var disk in Disks)
         {
             disk.Dispose();
+        }
+    }
+
+    /// <summary>Parses the kernel's headers now, so a file that is not a kernel is reported before anything else is set up.</summary>
+    private static void ValidateKernelFormat(string path, byte[] image)
+    {
+        try
+        {
+            if (Vmm.Loader.BzImage.IsBzImage(image))
+            {
+                _ = Vmm.Loader.BzImage.Parse(image);
+            }
+            else
+            {
+                _ = Vmm.Loader.ElfKernel.Parse(image);
+            }
+        }
+        catch (Vmm.Loader.KernelFormatException e)
+        {
+            throw new VmmException(ExitCode.InvalidKernel, $"{path} is not a kernel vmm can boot: {e.Message}", e);
         }
     }
 

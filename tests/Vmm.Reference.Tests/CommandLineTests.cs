@@ -103,11 +103,11 @@ public sealed class CommandLineTests : IDisposable
 
     [Fact]
     public void Run_MissingInitrd_ExitsWithInitrdNotFound()
-        => AssertFails(Vmm("run", "--kernel", NotAKernel(), "--initrd", Path.Combine(_dir, "no-initrd")), 12, "no-initrd");
+        => AssertFails(Vmm("run", "--kernel", TinyGuest.Write(_dir), "--initrd", Path.Combine(_dir, "no-initrd")), 12, "no-initrd");
 
     [Fact]
     public void Run_MissingDisk_ExitsWithDiskNotFound()
-        => AssertFails(Vmm("run", "--kernel", NotAKernel(), "--disk", Path.Combine(_dir, "no-disk.img")), 13, "no-disk.img");
+        => AssertFails(Vmm("run", "--kernel", TinyGuest.Write(_dir), "--disk", Path.Combine(_dir, "no-disk.img")), 13, "no-disk.img");
 
     [Fact]
     public void Run_DiskLockedByAnotherProcess_ExitsWithDiskInUseAndLeavesDiskUnchanged()
@@ -118,8 +118,9 @@ public sealed class CommandLineTests : IDisposable
         try
         {
             Thread.Sleep(300);
-            AssertFails(Vmm("run", "--kernel", NotAKernel(), "--disk", disk), 14, "in use");
-            AssertFails(Vmm("run", "--kernel", NotAKernel(), "--disk", disk + ",readonly"), 14, "in use");
+            string kernel = TinyGuest.Write(_dir);
+            AssertFails(Vmm("run", "--kernel", kernel, "--disk", disk), 14, "in use");
+            AssertFails(Vmm("run", "--kernel", kernel, "--disk", disk + ",readonly"), 14, "in use");
         }
         finally
         {
@@ -179,5 +180,65 @@ public sealed class CommandLineTests : IDisposable
         string path = Path.Combine(_dir, "vm.json");
         File.WriteAllText(path, "{ \"kernel\": \"k\" }");
         AssertFails(Vmm("run", "--config", path, "--memory", "256"), 2, "--config");
+    }
+
+    [Fact]
+    public void Run_MemoryBelowMinimum_ExitsWithInvalidMemorySize()
+        => AssertFails(Vmm("run", "--kernel", NotAKernel(), "--memory", "8"), 15, "too small");
+
+    [Fact]
+    public void Run_MemoryAboveHostRam_ExitsWithInvalidMemorySize()
+        => AssertFails(Vmm("run", "--kernel", NotAKernel(), "--memory", "30000G"), 15, "host");
+
+    [Fact]
+    public void Run_MemoryTooSmallForKernelAndInitrd_ExitsWithInvalidMemorySize()
+    {
+        GuestArtifacts.Require(GuestArtifacts.Vmlinux, GuestArtifacts.TestInitramfs);
+        string bigInitrd = Path.Combine(_dir, "big.cpio");
+        File.WriteAllBytes(bigInitrd, new byte[40 << 20]);
+        AssertFails(Vmm("run", "--kernel", GuestArtifacts.Vmlinux, "--initrd", bigInitrd, "--memory", "32"), 15, "memory");
+    }
+
+    [Fact]
+    public void Run_CommandLineTooLong_ExitsWithInvalidCommandLine()
+    {
+        GuestArtifacts.Require(GuestArtifacts.Vmlinux);
+        AssertFails(Vmm("run", "--kernel", GuestArtifacts.Vmlinux, "--cmdline", "console=ttyS0 " + new string('a', 5000)), 16, "command line");
+    }
+
+    [Fact]
+    public void Run_CommandLineWithUnbalancedQuote_ExitsWithInvalidCommandLine()
+    {
+        GuestArtifacts.Require(GuestArtifacts.Vmlinux);
+        AssertFails(Vmm("run", "--kernel", GuestArtifacts.Vmlinux, "--cmdline", "console=ttyS0 foo=\"bar"), 16, "command line");
+    }
+
+    [Fact]
+    public void Run_NoKvmDevice_ExitsWithKvmUnavailable()
+    {
+        var result = VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir)], Timeout, environment: new Dictionary<string, string> { ["VMM_KVM_DEVICE"] = Path.Combine(_dir, "no-kvm") });
+        AssertFails(result, 17, "KVM");
+    }
+
+    [Trait("Category", "Kvm")]
+    [Fact]
+    public void Run_TinyGuestRequestsReset_ExitsWithRebootCodeAndReportsDebugPort()
+    {
+        GuestArtifacts.Require();
+        var result = VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir), "--boot-timer", "--console", "none"], Timeout);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("debug-port: 0x40 after", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Trait("Category", "Kvm")]
+    [Fact]
+    public void Run_ConfigFile_BootsTheSameAsFlags()
+    {
+        GuestArtifacts.Require();
+        string path = Path.Combine(_dir, "vm.json");
+        File.WriteAllText(path, $$"""{ "kernel": "{{TinyGuest.Write(_dir)}}", "memory": "64M", "cpus": 1, "console": "none", "bootTimer": true }""");
+        var result = Vmm("run", "--config", path);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("debug-port: 0x40 after", result.StandardError, StringComparison.Ordinal);
     }
 }
