@@ -13,7 +13,9 @@ internal sealed class ConsoleBridge : IDisposable
     private readonly TextMatcher _halted = new("reboot: System halted");
     private readonly TextMatcher _powerDown = new("reboot: Power down");
     private readonly CancellationTokenSource _cancel = new();
+    private readonly SemaphoreSlim _stdoutLock = new(1, 1);
     private Task? _outputTask;
+    private Task? _virtioOutputTask;
     private long _consumed;
     private volatile bool _panicSeen;
 
@@ -24,6 +26,9 @@ internal sealed class ConsoleBridge : IDisposable
 
     /// <summary>Guest → host bytes (the device writes, the bridge reads).</summary>
     public Pipe Output { get; } = new(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
+
+    /// <summary>Guest → host bytes of the virtio console (a second writer thread needs its own pipe).</summary>
+    public Pipe VirtioOutput { get; } = new(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20, useSynchronizationContext: false));
 
     /// <summary>Host → guest bytes (the bridge writes, the device pumps).</summary>
     public Pipe Input { get; } = new(new PipeOptions(pauseWriterThreshold: 64 << 10, resumeWriterThreshold: 32 << 10, useSynchronizationContext: false));
@@ -53,7 +58,8 @@ internal sealed class ConsoleBridge : IDisposable
 
     public void Start(bool forwardStdin)
     {
-        _outputTask = Task.Run(CopyOutputAsync);
+        _outputTask = Task.Run(() => CopyOutputAsync(Output.Reader, watch: true));
+        _virtioOutputTask = Task.Run(() => CopyOutputAsync(VirtioOutput.Reader, watch: false));
         if (forwardStdin)
         {
             var thread = new Thread(CopyInput) { Name = "stdin", IsBackground = true };
@@ -65,44 +71,35 @@ internal sealed class ConsoleBridge : IDisposable
     public void Drain(TimeSpan timeout)
     {
         Output.Writer.Complete();
+        VirtioOutput.Writer.Complete();
         _outputTask?.Wait(timeout);
+        _virtioOutputTask?.Wait(timeout);
         _cancel.Cancel();
     }
 
-    public void Dispose() => _cancel.Dispose();
-
-    private async Task CopyOutputAsync()
+    public void Dispose()
     {
-        var reader = Output.Reader;
+        _cancel.Dispose();
+        _stdoutLock.Dispose();
+    }
+
+    private async Task CopyOutputAsync(PipeReader reader, bool watch)
+    {
         try
         {
             while (true)
             {
                 var result = await reader.ReadAsync(_cancel.Token).ConfigureAwait(false);
-                foreach (var segment in result.Buffer)
+                await _stdoutLock.WaitAsync(_cancel.Token).ConfigureAwait(false);
+                try
                 {
-                    if (_panic.Feed(segment.Span))
-                    {
-                        _panicSeen = true;
-                        PanicDetected?.Invoke();
-                    }
-
-                    if (_halted.Feed(segment.Span))
-                    {
-                        HaltDetected?.Invoke("reboot: System halted");
-                    }
-
-                    if (_powerDown.Feed(segment.Span))
-                    {
-                        HaltDetected?.Invoke("reboot: Power down");
-                    }
-
-                    Interlocked.Add(ref _consumed, segment.Length);
-
-                    await _stdout.WriteAsync(segment, _cancel.Token).ConfigureAwait(false);
+                    await WriteAsync(result.Buffer, watch).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _stdoutLock.Release();
                 }
 
-                await _stdout.FlushAsync(_cancel.Token).ConfigureAwait(false);
                 reader.AdvanceTo(result.Buffer.End);
                 if (result.IsCompleted)
                 {
@@ -121,6 +118,37 @@ internal sealed class ConsoleBridge : IDisposable
         {
             await reader.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    private async Task WriteAsync(System.Buffers.ReadOnlySequence<byte> buffer, bool watch)
+    {
+        foreach (var segment in buffer)
+        {
+            if (watch && _panic.Feed(segment.Span))
+            {
+                _panicSeen = true;
+                PanicDetected?.Invoke();
+            }
+
+            if (watch && _halted.Feed(segment.Span))
+            {
+                HaltDetected?.Invoke("reboot: System halted");
+            }
+
+            if (watch && _powerDown.Feed(segment.Span))
+            {
+                HaltDetected?.Invoke("reboot: Power down");
+            }
+
+            if (watch)
+            {
+                Interlocked.Add(ref _consumed, segment.Length);
+            }
+
+            await _stdout.WriteAsync(segment, _cancel.Token).ConfigureAwait(false);
+        }
+
+        await _stdout.FlushAsync(_cancel.Token).ConfigureAwait(false);
     }
 
     private void CopyInput()

@@ -60,7 +60,7 @@ internal sealed partial class MicroVm
 
         if (_config.Console == ConsoleMode.Virtio)
         {
-            _virtioConsole = new VirtioConsole(_console.Output.Writer, _console.Input.Reader);
+            _virtioConsole = new VirtioConsole(_console.VirtioOutput.Writer, _console.Input.Reader);
             AddVirtio("console", _virtioConsole, parameters);
         }
 

@@ -39,7 +39,7 @@ internal sealed partial class MicroVm : IDisposable
         _config = config;
         _kvm = kvm;
         _vm = vm;
-        _console = new ConsoleBridge(Console.OpenStandardOutput());
+        _console = new ConsoleBridge(config.Console == ConsoleMode.None ? Stream.Null : Console.OpenStandardOutput());
     }
 
     /// <summary>Whether the host is a PVM hypervisor (nested, no VT-x), where guest CPL0 code is emulated.</summary>
@@ -199,7 +199,7 @@ internal sealed partial class MicroVm : IDisposable
 
     private void CreateLegacyDevices()
     {
-        var uart = new Uart16550(new KvmIrqLine(_vm, 4), _config.Console == ConsoleMode.Serial ? _console.Output.Writer : null);
+        var uart = new Uart16550(new KvmIrqLine(_vm, 4), _console.Output.Writer);
         _pio.Register(Uart16550.Com1BasePort, Uart16550.RegisterCount, uart);
         _uart = uart;
         CreatePlatformDevices();

@@ -106,4 +106,30 @@ public sealed partial class GuestBootTests : IDisposable
         Assert.Equal(143, result.ExitCode);
         Assert.Contains("SIGTERM", result.StandardError, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Run_VirtioConsole_LineFromHostReachesGuestAndComesBack()
+    {
+        GuestArtifacts.Require(GuestArtifacts.Vmlinux, GuestArtifacts.TestInitramfs);
+        System.Diagnostics.Process? vmm = null;
+        bool sent = false;
+        var result = VmmProcess.Run(
+            ["run", "--kernel", GuestArtifacts.Vmlinux, "--initrd", GuestArtifacts.TestInitramfs, "--cmdline", CommandLine("hvc-echo,poweroff"), "--console", "virtio", "--log-level", "info"],
+            BootTimeout,
+            onStarted: p => vmm = p,
+            stopWhen: output =>
+            {
+                if (!sent && output.Contains("VMMTEST: hvc-echo ready", StringComparison.Ordinal))
+                {
+                    sent = true;
+                    vmm!.StandardInput.Write("hello-from-the-host\n");
+                    vmm.StandardInput.Flush();
+                }
+
+                return false;
+            });
+        Assert.True(sent, result.ToString());
+        Assert.Equal("hello-from-the-host", Marker(result, "hvc-echo"));
+        Assert.Equal(0, result.ExitCode);
+    }
 }
