@@ -11,6 +11,11 @@ eng/setup.sh
 
 dotnet build Vmm.slnx -c Release -warnaserror --nologo -v quiet
 
+# The end-to-end tests run the NativeAOT vmm that eng/setup.d/30-vmm.sh published (the shipped form).
+if [ -x "$root/.cache/vmm/vmm" ]; then
+  export VMM_BINARY="$root/.cache/vmm/vmm"
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

@@ -104,6 +104,7 @@ internal sealed partial class MicroVm : IDisposable
                 AcpiRsdp = rsdp,
             };
             _bootState = LinuxBoot.ConfigureLongMode(_memory, kernel, options);
+            LogBootConfiguration(commandLine);
         }
         catch (Exception e) when (e is BootConfigurationException or GuestMemoryException)
         {
@@ -111,6 +112,28 @@ internal sealed partial class MicroVm : IDisposable
         }
 
         CreateVcpus();
+    }
+
+    private void LogBootConfiguration(KernelCommandLine commandLine)
+    {
+        if (!Log.IsEnabled(LogLevel.Info))
+        {
+            return;
+        }
+
+        Log.Info("boot", $"command line: {commandLine}");
+        foreach (var entry in E820MapBuilder.FromGuestMemory(_memory).Build().Entries)
+        {
+            string type = entry.Type switch
+            {
+                E820Type.Ram => "usable",
+                E820Type.Reserved => "reserved",
+                E820Type.Acpi => "ACPI data",
+                E820Type.Nvs => "ACPI NVS",
+                _ => "unusable",
+            };
+            Log.Info("boot", $"e820: [mem 0x{entry.Address:x16}-0x{entry.Address + entry.Size - 1:x16}] {type}");
+        }
     }
 
     private void CreateMemory()
