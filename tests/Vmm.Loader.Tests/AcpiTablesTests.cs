@@ -67,7 +67,7 @@ public sealed class AcpiTablesTests
         }
         finally
         {
-            if (Environment.GetEnvironmentVariable("KEEP_ACPI") is null) { Directory.Delete(dir, recursive: true); }
+            Directory.Delete(dir, recursive: true);
         }
     }
 
