@@ -95,6 +95,13 @@ public sealed unsafe class Vcpu : IDisposable
                 return new VcpuExit(run, VcpuExitReason.Interrupted);
             }
 
+            if (errno == Libc.EAGAIN)
+            {
+                // An application processor waiting for INIT/SIPI (in-kernel LAPIC) returns EAGAIN once its MP state changed:
+                // nothing to handle, run again. A pending kick stays pending (immediate_exit is left as it is).
+                return new VcpuExit(run, VcpuExitReason.Interrupted);
+            }
+
             throw new KvmException("KVM_RUN", errno);
         }
 

@@ -3,6 +3,7 @@ using Vmm.Devices;
 using Vmm.Devices.BootProgress;
 using Vmm.Devices.Legacy;
 using Vmm.Kvm;
+using Vmm.Loader;
 using Vmm.Memory;
 using Vmm.Reference.Configuration;
 using Vmm.Virtio;
@@ -103,7 +104,15 @@ internal sealed partial class MicroVm
         parameters.Add(string.Create(CultureInfo.InvariantCulture, $"virtio_mmio.device=4K@0x{address.Value:x}:{irq}"));
     }
 
-    private GuestAddress? WriteFirmwareTables() => null;
+    /// <summary>
+    /// Describes the machine to the guest: a full MP table (for kernels without ACPI) and, unless disabled, ACPI
+    /// tables. Returns the RSDP address for the zero page.
+    /// </summary>
+    private GuestAddress? WriteFirmwareTables()
+    {
+        MpTable.Write(_memory, _config.VcpuCount);
+        return null;
+    }
 
     private void StartConsoleInput()
     {
