@@ -4,6 +4,7 @@ using Vmm.Devices.BootProgress;
 using Vmm.Devices.Legacy;
 using Vmm.Kvm;
 using Vmm.Loader;
+using Vmm.Loader.Acpi;
 using Vmm.Memory;
 using Vmm.Reference.Configuration;
 using Vmm.Virtio;
@@ -111,8 +112,23 @@ internal sealed partial class MicroVm
     private GuestAddress? WriteFirmwareTables()
     {
         MpTable.Write(_memory, _config.VcpuCount);
-        return null;
+        var acpi = new AcpiConfiguration
+        {
+            VcpuCount = _config.VcpuCount,
+            VirtioDevices = [.. _virtio.Select((_, i) => new AcpiVirtioMmioDevice(MemoryLayout.VirtioMmioAddress(i).Value, MemoryLayout.VirtioMmioSize, MemoryLayout.VirtioIrq(i)))],
+            SleepControlPort = AcpiPowerPorts,
+            SleepStatusPort = AcpiPowerPorts + 1,
+            ResetPort = AcpiPowerPorts + 2,
+        };
+        var sleep = new AcpiSleepControl(acpi.S5SleepType, acpi.ResetValue);
+        sleep.PowerOffRequested += (_, _) => _lifecycle.RequestStop(ExitCode.GuestPowerOff, "guest powered off (ACPI S5)");
+        sleep.ResetRequested += (_, _) => _lifecycle.RequestStop(ExitCode.GuestReboot, "guest requested a reset (ACPI reset register)");
+        _pio.Register(AcpiPowerPorts, AcpiSleepControl.PortCount, sleep);
+        return AcpiTables.Write(_memory, acpi);
     }
+
+    /// <summary>The FADT's sleep control, sleep status and reset registers (three consecutive I/O ports).</summary>
+    private const ushort AcpiPowerPorts = 0x3c0;
 
     private void StartConsoleInput()
     {

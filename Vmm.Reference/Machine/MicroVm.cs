@@ -87,6 +87,7 @@ internal sealed partial class MicroVm : IDisposable
         _vm.SetTssAddress(MemoryLayout.KvmTssAddress);
         _vm.SetIdentityMapAddress(MemoryLayout.KvmIdentityMapAddress);
         _vm.CreateIrqChip();
+        InterruptRouting.Apply(_vm);
         _vm.CreatePit2();
 
         CreateMemory();
