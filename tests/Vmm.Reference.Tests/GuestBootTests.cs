@@ -132,4 +132,20 @@ public sealed partial class GuestBootTests : IDisposable
         Assert.Equal("hello-from-the-host", Marker(result, "hvc-echo"));
         Assert.Equal(0, result.ExitCode);
     }
+
+    [Fact]
+    public void Run_SmpGuestWithTwoCpus_GuestCountsTwoCpus()
+    {
+        GuestArtifacts.Require(GuestArtifacts.VmlinuxSmp, GuestArtifacts.TestInitramfs);
+        if (Directory.Exists("/sys/module/kvm_pvm"))
+        {
+            // Measured here: the SMP guest hangs in "smp: Bringing up secondary CPUs" (the AP never leaves INIT/SIPI
+            // wait; also with nopv). Documented in docs/this-host.md; runs on VT-x/AMD-V hosts.
+            Assert.Skip("application-processor bring-up does not complete on this PVM host");
+        }
+
+        var result = Boot(GuestArtifacts.VmlinuxSmp, "cpus,poweroff", "--cpus", "2");
+        Assert.Equal("2", Marker(result, "cpus"));
+        Assert.Equal(0, result.ExitCode);
+    }
 }
