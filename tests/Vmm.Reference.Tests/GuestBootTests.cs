@@ -96,8 +96,7 @@ public sealed partial class GuestBootTests : IDisposable
                 if (!waiting && output.Contains("VMMTEST: wait", StringComparison.Ordinal))
                 {
                     waiting = true;
-                    using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", vmm!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                    kill.WaitForExit();
+                    VmmProcess.Terminate(vmm!);
                 }
 
                 return waiting;

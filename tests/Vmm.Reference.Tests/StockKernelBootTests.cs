@@ -56,8 +56,7 @@ public sealed partial class StockKernelBootTests : IDisposable
                 if (!stopped && output.Contains(stopAt, StringComparison.Ordinal))
                 {
                     stopped = true;
-                    using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", vmm!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                    kill.WaitForExit();
+                    VmmProcess.Terminate(vmm!);
                 }
 
                 return stopped;

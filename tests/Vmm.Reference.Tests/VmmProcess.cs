@@ -106,6 +106,13 @@ internal static class VmmProcess
         }
     }
 
+    /// <summary>Sends SIGTERM to <paramref name="process"/> (what a service manager does to stop vmm).</summary>
+    public static void Terminate(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
