@@ -19,6 +19,8 @@ internal static class VmmRunner
         Validate(config);
         using var inputs = InputFiles.Open(config);
         using var vm = MicroVm.Create(config, inputs);
+        inputs.ReleaseImages();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Log.Info("vm", $"built in {Log.Elapsed.TotalMilliseconds:F1} ms: {config.VcpuCount} vCPU, {config.MemoryBytes >> 20} MiB, kernel {config.KernelPath}");
         return vm.Run();
     }

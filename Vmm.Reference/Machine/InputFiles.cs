@@ -15,9 +15,16 @@ internal sealed class InputFiles : IDisposable
         Disks = disks;
     }
 
-    public ReadOnlyMemory<byte> Kernel { get; }
+    public ReadOnlyMemory<byte> Kernel { get; private set; }
 
-    public ReadOnlyMemory<byte> Initrd { get; }
+    public ReadOnlyMemory<byte> Initrd { get; private set; }
+
+    /// <summary>Drops the kernel and initrd images once they are in guest memory (they would double the VMM's footprint).</summary>
+    public void ReleaseImages()
+    {
+        Kernel = ReadOnlyMemory<byte>.Empty;
+        Initrd = ReadOnlyMemory<byte>.Empty;
+    }
 
     public IReadOnlyList<DiskImage> Disks { get; }
 
