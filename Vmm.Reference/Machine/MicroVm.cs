@@ -84,18 +84,24 @@ internal sealed partial class MicroVm : IDisposable
     private void Build(InputFiles inputs)
     {
         _disks = inputs.Disks;
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        // Memory slots first: registering a slot once the in-kernel irqchip exists costs ~3 ms on PVM hosts.
+        CreateMemory();
+        Trace(phase, "guest memory");
         _vm.SetTssAddress(MemoryLayout.KvmTssAddress);
         _vm.SetIdentityMapAddress(MemoryLayout.KvmIdentityMapAddress);
         _vm.CreateIrqChip();
         InterruptRouting.Apply(_vm);
         _vm.CreatePit2();
-
-        CreateMemory();
+        Trace(phase, "kvm irqchip, pit");
         var kernel = LoadKernel(inputs);
+        Trace(phase, "kernel");
         CreateLegacyDevices();
         var virtioCommandLine = CreateVirtioDevices(inputs);
+        Trace(phase, "devices");
         var commandLine = BuildCommandLine(kernel, virtioCommandLine);
         var rsdp = WriteFirmwareTables();
+        Trace(phase, "command line, ACPI, MP table");
         try
         {
             var options = new LinuxBootOptions
@@ -112,7 +118,15 @@ internal sealed partial class MicroVm : IDisposable
             throw new VmmException(ExitCode.InvalidMemorySize, $"{MiB(_config.MemoryBytes)} MiB of guest memory cannot hold the kernel and initrd: {e.Message}", e);
         }
 
+        Trace(phase, "boot parameters");
         CreateVcpus();
+        Trace(phase, "vcpus");
+    }
+
+    private static void Trace(System.Diagnostics.Stopwatch phase, string what)
+    {
+        Log.Debug("build", $"{what}: {phase.Elapsed.TotalMilliseconds:F2} ms");
+        phase.Restart();
     }
 
     private void LogBootConfiguration(KernelCommandLine commandLine)
