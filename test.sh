@@ -31,7 +31,15 @@ total=$(printf '%s\n' "$summary" | awk '/^ *total:/{print $2}' | tail -1)
 failed=$(printf '%s\n' "$summary" | awk '/^ *failed:/{print $2}' | tail -1)
 passed=$(printf '%s\n' "$summary" | awk '/^ *succeeded:/{print $2}' | tail -1)
 skipped=$(printf '%s\n' "$summary" | awk '/^ *skipped:/{print $2}' | tail -1)
+# Fuzz targets (virtio chain parser, virtio-blk requests): a bounded run over the seed corpus.
+fuzz_status=0
+eng/fuzz.sh "${FUZZ_SECONDS:-20}" || fuzz_status=1
+
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+if [ "$fuzz_status" -ne 0 ]; then
+  echo "fuzzing found a failure (see above)"
+  exit 1
+fi
 if [ "$rc" -ne 0 ] || [ "${failed:-1}" != "0" ] || [ "${passed:-0}" = "0" ]; then
   exit 1
 fi
