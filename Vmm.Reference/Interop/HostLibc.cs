@@ -21,6 +21,9 @@ internal static partial class HostLibc
     [LibraryImport("libc", EntryPoint = "cfmakeraw")]
     internal static partial void CfMakeRaw(ref Termios termios);
 
+    [LibraryImport("libc", EntryPoint = "getrandom", SetLastError = true)]
+    internal static unsafe partial nint GetRandom(byte* buffer, nuint length, uint flags);
+
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     internal static partial int Flock(int fd, int operation);
 }

@@ -111,6 +111,7 @@ internal sealed partial class MicroVm : IDisposable
                 AcpiRsdp = rsdp,
             };
             _bootState = LinuxBoot.ConfigureLongMode(_memory, kernel, options);
+            RngSeed.Write(_memory, BootLayout.ZeroPage);
             LogBootConfiguration(commandLine);
         }
         catch (Exception e) when (e is BootConfigurationException or GuestMemoryException)
@@ -309,6 +310,7 @@ internal sealed partial class MicroVm : IDisposable
             thread.Start();
         }
 
+        using var profiler = StartGuestProfiler();
         _lifecycle.WaitForStop();
         foreach (var thread in _threads)
         {
@@ -325,6 +327,20 @@ internal sealed partial class MicroVm : IDisposable
         terminal?.Dispose();
         ReportCounters();
         return _lifecycle.ExitCode;
+    }
+
+    private Timer? StartGuestProfiler()
+    {
+        string? path = Environment.GetEnvironmentVariable("VMM_PROFILE_GUEST");
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        var samples = new GuestRipSamples();
+        _threads[0].RipSamples = samples;
+        _lifecycle.OnStop(() => samples.Save(path));
+        return new Timer(_ => _threads[0].Kick(), null, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(5));
     }
 
     private void OnPanicDetected()

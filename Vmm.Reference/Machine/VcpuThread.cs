@@ -32,6 +32,9 @@ internal sealed class VcpuThread
         _thread = new Thread(Loop) { Name = $"vcpu{index}", IsBackground = true };
     }
 
+    /// <summary>When set, each kick records the guest RIP (a sampling profile of the guest; VMM_PROFILE_GUEST).</summary>
+    public GuestRipSamples? RipSamples { get; set; }
+
     public void Start() => _thread.Start();
 
     public void Kick() => _vcpu.Kick();
@@ -55,6 +58,8 @@ internal sealed class VcpuThread
                         HandleMmio(exit);
                         break;
                     case VcpuExitReason.Interrupted:
+                        RipSamples?.Record(_vcpu.GetRegisters().Rip);
+                        break;
                     case VcpuExitReason.IoapicEoi:
                     case VcpuExitReason.IrqWindowOpen:
                         break;
