@@ -253,7 +253,7 @@ internal sealed partial class MicroVm : IDisposable
         {
             var vcpu = _vm.CreateVcpu((uint)i);
             _vcpus.Add(vcpu);
-            VcpuConfigurator.ConfigureCpuid(vcpu, supported, (uint)i, _config.VcpuCount);
+            VcpuConfigurator.ConfigureCpuid(vcpu, supported, (uint)i, _config.VcpuCount, withoutHypercalls: IsPvmHost && !_config.NoHostWorkarounds);
             VcpuConfigurator.ConfigureMsrs(vcpu);
             VcpuConfigurator.ConfigureLapic(vcpu);
             VcpuConfigurator.ConfigureFpu(vcpu);
@@ -338,9 +338,10 @@ internal sealed partial class MicroVm : IDisposable
         }
 
         var samples = new GuestRipSamples();
-        _threads[0].RipSamples = samples;
+        int profiled = int.Parse(Environment.GetEnvironmentVariable("VMM_PROFILE_VCPU") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        _threads[profiled].RipSamples = samples;
         _lifecycle.OnStop(() => samples.Save(path));
-        return new Timer(_ => _threads[0].Kick(), null, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(5));
+        return new Timer(_ => _threads[profiled].Kick(), null, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(5));
     }
 
     private void OnPanicDetected()

@@ -29,7 +29,10 @@ internal static class VcpuConfigurator
     private const uint ApicDeliveryModeExtInt = 0x7;
     private const uint ApicDeliveryModeNmi = 0x4;
 
-    public static void ConfigureCpuid(Vcpu vcpu, CpuidEntries supported, uint apicId, int vcpuCount)
+    /// <summary>KVM_FEATURE_PV_SEND_IPI and KVM_FEATURE_PV_SCHED_YIELD in leaf 0x40000001: both are VMCALL hypercalls.</summary>
+    private const uint KvmHypercallFeatures = (1u << 11) | (1u << 13);
+
+    public static void ConfigureCpuid(Vcpu vcpu, CpuidEntries supported, uint apicId, int vcpuCount, bool withoutHypercalls = false)
     {
         using var cpuid = new CpuidEntries(supported.Count);
         foreach (ref readonly var source in supported.Entries)
@@ -50,6 +53,10 @@ internal static class VcpuConfigurator
                 case 0x4:
                     // EAX[31:26]: cores per package - 1; EAX[25:14]: threads sharing this cache - 1.
                     entry.Eax = (entry.Eax & 0x3FFF) | ((uint)(vcpuCount - 1) << 26);
+                    break;
+                case 0x4000_0001 when withoutHypercalls:
+                    // On PVM hosts a guest VMCALL never returns: a guest using PV IPIs hangs bringing up its APs.
+                    entry.Eax &= ~KvmHypercallFeatures;
                     break;
                 case 0xB:
                     entry.Edx = apicId;
