@@ -6,36 +6,7 @@ namespace Vmm.Kvm.Interop;
 internal static unsafe class Sys
 {
     /// <summary>ioctl with a pointer argument; retries on EINTR.</summary>
-    internal static int Ioctl(SafeHandle fd, uint request, void* arg, string name)
-    {
-        var added = false;
-        fd.DangerousAddRef(ref added);
-        try
-        {
-            var raw = (int)fd.DangerousGetHandle();
-            while (true)
-            {
-                var rc = Libc.Ioctl(raw, request, arg);
-                if (rc >= 0)
-                {
-                    return rc;
-                }
-
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != Libc.EINTR)
-                {
-                    throw new KvmException(name, errno);
-                }
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                fd.DangerousRelease();
-            }
-        }
-    }
+    internal static int Ioctl(SafeHandle fd, uint request, void* arg, string name) => IoctlValue(fd, request, (nint)arg, name);
 
     /// <summary>ioctl with an integer argument; retries on EINTR.</summary>
     internal static int IoctlValue(SafeHandle fd, uint request, nint arg, string name)
