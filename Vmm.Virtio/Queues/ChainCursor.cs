@@ -43,6 +43,25 @@ internal struct ChainCursor
         Remaining -= count;
     }
 
+    /// <summary>Moves forward <paramref name="count"/> bytes; false (not moved) when fewer remain.</summary>
+    internal bool TrySkip(uint count)
+    {
+        if (count > Remaining)
+        {
+            return false;
+        }
+
+        while (count > 0)
+        {
+            TryCurrent(out _, out uint available);
+            uint n = Math.Min(count, available);
+            Advance(n);
+            count -= n;
+        }
+
+        return true;
+    }
+
     /// <summary>Bytes from <paramref name="address"/> to the end of its memory region, capped at <paramref name="wanted"/>; 0 when not backed.</summary>
     internal static int ContiguousLength(GuestMemory memory, GuestAddress address, uint wanted)
     {

@@ -69,23 +69,7 @@ public struct DescriptorChainReader
     }
 
     /// <summary>Skips <paramref name="count"/> bytes without touching them; false when fewer remain (nothing skipped).</summary>
-    public bool TrySkip(uint count)
-    {
-        if (count > _cursor.Remaining)
-        {
-            return false;
-        }
-
-        while (count > 0)
-        {
-            _cursor.TryCurrent(out _, out uint available);
-            uint n = Math.Min(count, available);
-            _cursor.Advance(n);
-            count -= n;
-        }
-
-        return true;
-    }
+    public bool TrySkip(uint count) => _cursor.TrySkip(count);
 
     /// <summary>
     /// Gets the next contiguous piece of readable guest memory, at most <paramref name="maxLength"/> bytes, and consumes

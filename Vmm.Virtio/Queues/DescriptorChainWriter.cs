@@ -64,23 +64,7 @@ public struct DescriptorChainWriter
         where T : unmanaged => TryWrite(new ReadOnlySpan<byte>(&value, sizeof(T)));
 
     /// <summary>Moves forward <paramref name="count"/> bytes without writing; false when less room remains.</summary>
-    public bool TrySkip(uint count)
-    {
-        if (count > _cursor.Remaining)
-        {
-            return false;
-        }
-
-        while (count > 0)
-        {
-            _cursor.TryCurrent(out _, out uint available);
-            uint n = Math.Min(count, available);
-            _cursor.Advance(n);
-            count -= n;
-        }
-
-        return true;
-    }
+    public bool TrySkip(uint count) => _cursor.TrySkip(count);
 
     /// <summary>
     /// Gets the next contiguous piece of writable guest memory, at most <paramref name="maxLength"/> bytes, marks it dirty
