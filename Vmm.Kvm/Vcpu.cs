@@ -131,71 +131,35 @@ public sealed unsafe class Vcpu : IDisposable
 
     /// <summary>KVM_GET_REGS.</summary>
     /// <returns>The general-purpose registers.</returns>
-    public Registers GetRegisters()
-    {
-        Registers r;
-        Sys.Ioctl(Handle, KvmIoctls.GetRegs, &r, "KVM_GET_REGS");
-        return r;
-    }
+    public Registers GetRegisters() => Sys.Get<Registers>(Handle, KvmIoctls.GetRegs, "KVM_GET_REGS");
 
     /// <summary>KVM_SET_REGS.</summary>
     /// <param name="registers">The registers.</param>
-    public void SetRegisters(in Registers registers)
-    {
-        var r = registers;
-        Sys.Ioctl(Handle, KvmIoctls.SetRegs, &r, "KVM_SET_REGS");
-    }
+    public void SetRegisters(in Registers registers) => Sys.Set(Handle, KvmIoctls.SetRegs, registers, "KVM_SET_REGS");
 
     /// <summary>KVM_GET_SREGS.</summary>
     /// <returns>Segment, control and descriptor-table registers.</returns>
-    public SpecialRegisters GetSpecialRegisters()
-    {
-        SpecialRegisters r;
-        Sys.Ioctl(Handle, KvmIoctls.GetSregs, &r, "KVM_GET_SREGS");
-        return r;
-    }
+    public SpecialRegisters GetSpecialRegisters() => Sys.Get<SpecialRegisters>(Handle, KvmIoctls.GetSregs, "KVM_GET_SREGS");
 
     /// <summary>KVM_SET_SREGS.</summary>
     /// <param name="registers">The registers.</param>
-    public void SetSpecialRegisters(in SpecialRegisters registers)
-    {
-        var r = registers;
-        Sys.Ioctl(Handle, KvmIoctls.SetSregs, &r, "KVM_SET_SREGS");
-    }
+    public void SetSpecialRegisters(in SpecialRegisters registers) => Sys.Set(Handle, KvmIoctls.SetSregs, registers, "KVM_SET_SREGS");
 
     /// <summary>KVM_GET_FPU.</summary>
     /// <returns>x87/SSE state.</returns>
-    public FpuState GetFpu()
-    {
-        FpuState r;
-        Sys.Ioctl(Handle, KvmIoctls.GetFpu, &r, "KVM_GET_FPU");
-        return r;
-    }
+    public FpuState GetFpu() => Sys.Get<FpuState>(Handle, KvmIoctls.GetFpu, "KVM_GET_FPU");
 
     /// <summary>KVM_SET_FPU.</summary>
     /// <param name="fpu">x87/SSE state.</param>
-    public void SetFpu(in FpuState fpu)
-    {
-        var r = fpu;
-        Sys.Ioctl(Handle, KvmIoctls.SetFpu, &r, "KVM_SET_FPU");
-    }
+    public void SetFpu(in FpuState fpu) => Sys.Set(Handle, KvmIoctls.SetFpu, fpu, "KVM_SET_FPU");
 
     /// <summary>KVM_GET_LAPIC (needs an in-kernel irqchip).</summary>
     /// <returns>The local APIC page.</returns>
-    public LapicState GetLapic()
-    {
-        LapicState r;
-        Sys.Ioctl(Handle, KvmIoctls.GetLapic, &r, "KVM_GET_LAPIC");
-        return r;
-    }
+    public LapicState GetLapic() => Sys.Get<LapicState>(Handle, KvmIoctls.GetLapic, "KVM_GET_LAPIC");
 
     /// <summary>KVM_SET_LAPIC.</summary>
     /// <param name="lapic">The local APIC page.</param>
-    public void SetLapic(in LapicState lapic)
-    {
-        var r = lapic;
-        Sys.Ioctl(Handle, KvmIoctls.SetLapic, &r, "KVM_SET_LAPIC");
-    }
+    public void SetLapic(in LapicState lapic) => Sys.Set(Handle, KvmIoctls.SetLapic, lapic, "KVM_SET_LAPIC");
 
     /// <summary>KVM_GET_MSRS: fills the values of the entries' indices.</summary>
     /// <param name="msrs">Indices in, values out.</param>
@@ -249,71 +213,35 @@ public sealed unsafe class Vcpu : IDisposable
 
     /// <summary>KVM_GET_XSAVE.</summary>
     /// <returns>The 4 KiB XSAVE image.</returns>
-    public XsaveState GetXsave()
-    {
-        XsaveState r;
-        Sys.Ioctl(Handle, KvmIoctls.GetXsave, &r, "KVM_GET_XSAVE");
-        return r;
-    }
+    public XsaveState GetXsave() => Sys.Get<XsaveState>(Handle, KvmIoctls.GetXsave, "KVM_GET_XSAVE");
 
     /// <summary>KVM_SET_XSAVE.</summary>
     /// <param name="xsave">The image.</param>
-    public void SetXsave(in XsaveState xsave)
-    {
-        var r = xsave;
-        Sys.Ioctl(Handle, KvmIoctls.SetXsave, &r, "KVM_SET_XSAVE");
-    }
+    public void SetXsave(in XsaveState xsave) => Sys.Set(Handle, KvmIoctls.SetXsave, xsave, "KVM_SET_XSAVE");
 
     /// <summary>KVM_GET_XCRS.</summary>
     /// <returns>The extended control registers.</returns>
-    public ExtendedControlRegisters GetXcrs()
-    {
-        ExtendedControlRegisters r;
-        Sys.Ioctl(Handle, KvmIoctls.GetXcrs, &r, "KVM_GET_XCRS");
-        return r;
-    }
+    public ExtendedControlRegisters GetXcrs() => Sys.Get<ExtendedControlRegisters>(Handle, KvmIoctls.GetXcrs, "KVM_GET_XCRS");
 
     /// <summary>KVM_SET_XCRS.</summary>
     /// <param name="xcrs">The registers.</param>
-    public void SetXcrs(in ExtendedControlRegisters xcrs)
-    {
-        var r = xcrs;
-        Sys.Ioctl(Handle, KvmIoctls.SetXcrs, &r, "KVM_SET_XCRS");
-    }
+    public void SetXcrs(in ExtendedControlRegisters xcrs) => Sys.Set(Handle, KvmIoctls.SetXcrs, xcrs, "KVM_SET_XCRS");
 
     /// <summary>KVM_GET_DEBUGREGS.</summary>
     /// <returns>DR0–DR3, DR6, DR7.</returns>
-    public DebugRegisters GetDebugRegisters()
-    {
-        DebugRegisters r;
-        Sys.Ioctl(Handle, KvmIoctls.GetDebugregs, &r, "KVM_GET_DEBUGREGS");
-        return r;
-    }
+    public DebugRegisters GetDebugRegisters() => Sys.Get<DebugRegisters>(Handle, KvmIoctls.GetDebugregs, "KVM_GET_DEBUGREGS");
 
     /// <summary>KVM_SET_DEBUGREGS.</summary>
     /// <param name="registers">The registers.</param>
-    public void SetDebugRegisters(in DebugRegisters registers)
-    {
-        var r = registers;
-        Sys.Ioctl(Handle, KvmIoctls.SetDebugregs, &r, "KVM_SET_DEBUGREGS");
-    }
+    public void SetDebugRegisters(in DebugRegisters registers) => Sys.Set(Handle, KvmIoctls.SetDebugregs, registers, "KVM_SET_DEBUGREGS");
 
     /// <summary>KVM_GET_VCPU_EVENTS.</summary>
     /// <returns>Pending/injected exception, interrupt, NMI and SMI state.</returns>
-    public VcpuEvents GetEvents()
-    {
-        VcpuEvents r;
-        Sys.Ioctl(Handle, KvmIoctls.GetVcpuEvents, &r, "KVM_GET_VCPU_EVENTS");
-        return r;
-    }
+    public VcpuEvents GetEvents() => Sys.Get<VcpuEvents>(Handle, KvmIoctls.GetVcpuEvents, "KVM_GET_VCPU_EVENTS");
 
     /// <summary>KVM_SET_VCPU_EVENTS (exception/interrupt/NMI injection).</summary>
     /// <param name="events">The state.</param>
-    public void SetEvents(in VcpuEvents events)
-    {
-        var r = events;
-        Sys.Ioctl(Handle, KvmIoctls.SetVcpuEvents, &r, "KVM_SET_VCPU_EVENTS");
-    }
+    public void SetEvents(in VcpuEvents events) => Sys.Set(Handle, KvmIoctls.SetVcpuEvents, events, "KVM_SET_VCPU_EVENTS");
 
     /// <summary>Injects an exception on the next entry: reads the events, sets exception.injected and writes them back.</summary>
     /// <param name="vector">Exception vector (e.g. 3 for #BP).</param>

@@ -32,6 +32,7 @@ internal sealed partial class MicroVm : IDisposable
     private readonly VirtualMachine _vm;
     private GuestMemory _memory = null!;
     private IReadOnlyList<DiskImage> _disks = [];
+    private Uart16550? _uart;
     private X86BootState _bootState = null!;
 
     private MicroVm(VmConfig config, Kvm.Kvm kvm, VirtualMachine vm)
@@ -243,8 +244,6 @@ internal sealed partial class MicroVm : IDisposable
         _uart = uart;
         CreatePlatformDevices();
     }
-
-    private Uart16550? _uart;
 
     private void CreateVcpus()
     {
