@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -22,11 +23,14 @@ public sealed class VirtioBlock : VirtioDevice
     /// <summary>The length of the GET_ID answer.</summary>
     public const int IdLength = 20;
 
-    /// <summary>The size of struct virtio_blk_config up to write_zeroes_may_unmap, padded.</summary>
+    /// <summary>The size of struct virtio_blk_config up to write_zeroes_may_unmap, padded (the size of its layout struct, checked by a test).</summary>
     public const int ConfigLength = 60;
 
     private const uint MaxRangeSectors = 0x40_0000;
     private const uint MaxRangeSegments = 32;
+    private const uint DiscardAlignmentSectors = 8;
+    private static readonly int BlockRequestHeaderSize = Unsafe.SizeOf<BlockRequestHeader>();
+    private static readonly int RangeSegmentSize = Unsafe.SizeOf<BlockRangeSegment>();
 
     private readonly SafeFileHandle _file;
     private readonly VirtioBlockOptions _options;
@@ -47,25 +51,28 @@ public sealed class VirtioBlock : VirtioDevice
             throw new ArgumentException("The serial is longer than 20 bytes.", nameof(options));
         }
 
-        if (_options.QueueSize == 0 || _options.QueueSize > SplitQueue.MaxQueueSize || (_options.QueueSize & (_options.QueueSize - 1)) != 0)
+        if (!SplitRing.IsValidQueueSize(_options.QueueSize))
         {
             throw new ArgumentException("The queue size must be a power of two up to 32768.", nameof(options));
         }
 
         Encoding.UTF8.GetBytes(_options.Serial, _id);
         CapacitySectors = (ulong)RandomAccess.GetLength(image) / SectorSize;
-        var c = _config.AsSpan();
-        BinaryPrimitives.WriteUInt64LittleEndian(c, CapacitySectors);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[8..], _options.MaxSegmentSize);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[12..], _options.MaxSegments);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[20..], SectorSize);
-        BinaryPrimitives.WriteUInt16LittleEndian(c[34..], 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[36..], MaxRangeSectors);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[40..], MaxRangeSegments);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[44..], 8);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[48..], MaxRangeSectors);
-        BinaryPrimitives.WriteUInt32LittleEndian(c[52..], MaxRangeSegments);
-        c[56] = 1;
+        var config = new VirtioBlockConfig
+        {
+            Capacity = CapacitySectors,
+            SizeMax = _options.MaxSegmentSize,
+            SegMax = _options.MaxSegments,
+            BlockSize = SectorSize,
+            NumQueues = 1,
+            MaxDiscardSectors = MaxRangeSectors,
+            MaxDiscardSegments = MaxRangeSegments,
+            DiscardSectorAlignment = DiscardAlignmentSectors,
+            MaxWriteZeroesSectors = MaxRangeSectors,
+            MaxWriteZeroesSegments = MaxRangeSegments,
+            WriteZeroesMayUnmap = 1,
+        };
+        MemoryMarshal.Write(_config, in config);
     }
 
     /// <summary>The capacity in 512-byte sectors (a trailing partial sector of the image is not exposed).</summary>
@@ -207,14 +214,12 @@ public sealed class VirtioBlock : VirtioDevice
         return segments <= _options.MaxSegments + 1;
     }
 
-    private const int BlockRequestHeaderSize = 16;
-
     private bool InRange(ulong sector, ulong count) => sector <= CapacitySectors && count <= CapacitySectors - sector;
 
     private VirtioBlockStatus ExecuteRanges(ref DescriptorChainReader reader, bool discard)
     {
         uint length = reader.Remaining;
-        int size = Marshal.SizeOf<BlockRangeSegment>();
+        int size = RangeSegmentSize;
         if (length == 0 || length % size != 0 || length / size > MaxRangeSegments)
         {
             return VirtioBlockStatus.IoError;

@@ -28,8 +28,11 @@ public abstract class VirtioDevice
     /// <summary>Whether the driver has set DRIVER_OK and the device is live.</summary>
     public bool IsActivated => _context is not null;
 
-    /// <summary>The lock that serialises queue processing, activation and reset.</summary>
-    protected internal Lock QueueLock { get; } = new();
+    /// <summary>
+    /// The lock that serialises queue processing, activation and reset. Transports hold it around <see cref="Activate"/>,
+    /// <see cref="Reset"/> and queue processing; device-side producers (an input pump, a host descriptor becoming ready) take it too.
+    /// </summary>
+    public Lock QueueLock { get; } = new();
 
     /// <summary>The device-specific feature bits (0–23 and any others it supports).</summary>
     protected abstract ulong DeviceFeatures { get; }
@@ -48,8 +51,19 @@ public abstract class VirtioDevice
     {
     }
 
-    internal bool Activate(VirtioDeviceContext context)
+    /// <summary>
+    /// Activates the device on DRIVER_OK (a transport calls it with <see cref="QueueLock"/> held); returns false when the
+    /// device refuses, and the transport then reports DEVICE_NEEDS_RESET.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The device is already activated.</exception>
+    public bool Activate(VirtioDeviceContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_context is not null)
+        {
+            throw new InvalidOperationException("The device is already activated; reset it first.");
+        }
+
         _context = context;
         if (!OnActivate(context))
         {
@@ -60,7 +74,8 @@ public abstract class VirtioDevice
         return true;
     }
 
-    internal void Reset()
+    /// <summary>Returns an activated device to its reset state (a transport calls it with <see cref="QueueLock"/> held on a driver reset); nothing for a device that is not activated.</summary>
+    public void Reset()
     {
         if (_context is not null)
         {

@@ -7,8 +7,16 @@ public sealed class VirtioDeviceContext
 {
     private readonly IVirtioTransportSink _sink;
 
-    internal VirtioDeviceContext(GuestMemory memory, IReadOnlyList<SplitQueue> queues, ulong negotiatedFeatures, IVirtioTransportSink sink)
+    /// <summary>Creates the context a transport hands to <see cref="VirtioDevice.Activate"/> on DRIVER_OK.</summary>
+    /// <param name="memory">Guest memory at activation.</param>
+    /// <param name="queues">The device's queues by index (ready or not).</param>
+    /// <param name="negotiatedFeatures">The features the driver accepted.</param>
+    /// <param name="sink">Where the device's signals go.</param>
+    public VirtioDeviceContext(GuestMemory memory, IReadOnlyList<SplitQueue> queues, ulong negotiatedFeatures, IVirtioTransportSink sink)
     {
+        ArgumentNullException.ThrowIfNull(memory);
+        ArgumentNullException.ThrowIfNull(queues);
+        ArgumentNullException.ThrowIfNull(sink);
         Memory = memory;
         Queues = queues;
         NegotiatedFeatures = negotiatedFeatures;
@@ -27,12 +35,12 @@ public sealed class VirtioDeviceContext
     /// <summary>Whether every bit of <paramref name="mask"/> was negotiated.</summary>
     public bool HasFeatures(ulong mask) => (NegotiatedFeatures & mask) == mask;
 
-    /// <summary>Raises a used-buffer interrupt when the driver's suppression settings ask for one (call after adding used entries).</summary>
+    /// <summary>Raises queue <paramref name="queueIndex"/>'s used-buffer interrupt when the driver's suppression settings ask for one (call after adding used entries).</summary>
     public void SignalUsedQueue(int queueIndex)
     {
         if (Queues[queueIndex].NeedsNotification())
         {
-            _sink.Interrupt(VirtioInterrupt.UsedBuffer);
+            _sink.SignalUsedQueue(queueIndex);
         }
     }
 

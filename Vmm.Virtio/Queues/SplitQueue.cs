@@ -1,4 +1,3 @@
-using System.Numerics;
 using Vmm.Memory;
 
 namespace Vmm.Virtio;
@@ -49,7 +48,7 @@ public sealed class SplitQueue
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSize"/> is zero, not a power of two or above <see cref="MaxQueueSize"/>.</exception>
     public SplitQueue(ushort maxSize)
     {
-        if (maxSize == 0 || maxSize > MaxQueueSize || !BitOperations.IsPow2(maxSize))
+        if (!SplitRing.IsValidQueueSize(maxSize))
         {
             throw new ArgumentOutOfRangeException(nameof(maxSize), maxSize, "A queue's maximum size must be a power of two between 1 and 32768.");
         }
@@ -121,7 +120,7 @@ public sealed class SplitQueue
     public QueueError Validate(GuestMemory memory)
     {
         ArgumentNullException.ThrowIfNull(memory);
-        if (_size == 0 || _size > MaxSize || !BitOperations.IsPow2(_size))
+        if (!SplitRing.IsValidQueueSize(_size, MaxSize))
         {
             return QueueError.InvalidSize;
         }
@@ -155,10 +154,10 @@ public sealed class SplitQueue
     }
 
     /// <summary>The bytes of an available ring of <paramref name="size"/> entries, used_event included.</summary>
-    public static ulong AvailRingBytes(ushort size) => 6 + (2UL * size);
+    public static ulong AvailRingBytes(ushort size) => SplitRing.AvailRingBytes(size);
 
     /// <summary>The bytes of a used ring of <paramref name="size"/> entries, avail_event included.</summary>
-    public static ulong UsedRingBytes(ushort size) => 6 + ((ulong)UsedElement.Size * size);
+    public static ulong UsedRingBytes(ushort size) => SplitRing.UsedRingBytes(size);
 
     /// <summary>Validates the configuration and, when it is sound, makes the queue ready over <paramref name="memory"/>.</summary>
     public bool TryMakeReady(GuestMemory memory, out QueueError error)
@@ -215,7 +214,7 @@ public sealed class SplitQueue
     {
         get
         {
-            if (!IsReady || _fatal != QueueError.None || !_memory!.TryLoadAcquireUInt16(Offset(_availRing, 2), out ushort idx))
+            if (!IsReady || _fatal != QueueError.None || !_memory!.TryLoadAcquireUInt16(Offset(_availRing, SplitRing.IndexOffset), out ushort idx))
             {
                 return 0;
             }
@@ -247,7 +246,7 @@ public sealed class SplitQueue
         }
 
         var memory = _memory!;
-        if (!memory.TryLoadAcquireUInt16(Offset(_availRing, 2), out ushort availIdx))
+        if (!memory.TryLoadAcquireUInt16(Offset(_availRing, SplitRing.IndexOffset), out ushort availIdx))
         {
             error = Fail(QueueError.AvailRingUnreadable);
             return false;
@@ -266,7 +265,7 @@ public sealed class SplitQueue
             return false;
         }
 
-        if (!memory.TryRead(Offset(_availRing, 4 + (2UL * (_nextAvail & (uint)(_size - 1)))), out ushort head))
+        if (!memory.TryRead(Offset(_availRing, SplitRing.AvailEntryOffset(_nextAvail & (uint)(_size - 1))), out ushort head))
         {
             error = Fail(QueueError.AvailRingUnreadable);
             return false;
@@ -315,14 +314,14 @@ public sealed class SplitQueue
         }
 
         var memory = _memory!;
-        var slot = Offset(_usedRing, 4 + ((ulong)UsedElement.Size * (_nextUsed & (uint)(_size - 1))));
+        var slot = Offset(_usedRing, SplitRing.UsedEntryOffset(_nextUsed & (uint)(_size - 1)));
         if (!memory.TryWrite(slot, new UsedElement(headIndex, length)))
         {
             return Fail(QueueError.UsedRingUnwritable);
         }
 
         _nextUsed++;
-        return memory.TryStoreReleaseUInt16(Offset(_usedRing, 2), _nextUsed) ? QueueError.None : Fail(QueueError.UsedRingUnwritable);
+        return memory.TryStoreReleaseUInt16(Offset(_usedRing, SplitRing.IndexOffset), _nextUsed) ? QueueError.None : Fail(QueueError.UsedRingUnwritable);
     }
 
     /// <summary>
@@ -342,7 +341,7 @@ public sealed class SplitQueue
         ushort newUsed = _nextUsed;
         if (EventIdxEnabled)
         {
-            if (!memory.TryRead(Offset(_availRing, 4 + (2UL * _size)), out ushort usedEvent))
+            if (!memory.TryRead(Offset(_availRing, SplitRing.UsedEventOffset(_size)), out ushort usedEvent))
             {
                 return true;
             }
@@ -395,7 +394,7 @@ public sealed class SplitQueue
         }
 
         Interlocked.MemoryBarrier();
-        return _memory!.TryLoadAcquireUInt16(Offset(_availRing, 2), out ushort idx) && idx != _nextAvail;
+        return _memory!.TryLoadAcquireUInt16(Offset(_availRing, SplitRing.IndexOffset), out ushort idx) && idx != _nextAvail;
     }
 
     /// <summary>Captures the queue state.</summary>
@@ -547,7 +546,7 @@ public sealed class SplitQueue
     }
 
     private void WriteAvailEvent() =>
-        _memory!.TryWrite(Offset(_usedRing, 4 + ((ulong)UsedElement.Size * _size)), _nextAvail);
+        _memory!.TryWrite(Offset(_usedRing, SplitRing.AvailEventOffset(_size)), _nextAvail);
 
     private QueueError Fail(QueueError error)
     {

@@ -27,7 +27,7 @@ public sealed class SimulatedDriverQueue
             throw new ArgumentException("The descriptor table must be 16-byte aligned.", nameof(baseAddress));
         }
 
-        if (size == 0 || size > SplitQueue.MaxQueueSize || (size & (size - 1)) != 0)
+        if (!SplitRing.IsValidQueueSize(size))
         {
             throw new ArgumentException("The size must be a power of two up to 32768.", nameof(size));
         }
@@ -61,18 +61,18 @@ public sealed class SimulatedDriverQueue
     /// <summary>The available index the driver has published.</summary>
     public ushort AvailIndex
     {
-        get => _memory.Read<ushort>(AvailRing.Add(2));
-        set => _memory.StoreReleaseUInt16(AvailRing.Add(2), value);
+        get => _memory.Read<ushort>(AvailRing.Add(SplitRing.IndexOffset));
+        set => _memory.StoreReleaseUInt16(AvailRing.Add(SplitRing.IndexOffset), value);
     }
 
     /// <summary>The used index the device has published.</summary>
-    public ushort UsedIndex => _memory.LoadAcquireUInt16(UsedRing.Add(2));
+    public ushort UsedIndex => _memory.LoadAcquireUInt16(UsedRing.Add(SplitRing.IndexOffset));
 
     /// <summary>The used ring's flags (VRING_USED_F_NO_NOTIFY).</summary>
     public ushort UsedFlags => _memory.Read<ushort>(UsedRing);
 
     /// <summary>avail_event, written by the device with EVENT_IDX.</summary>
-    public ushort AvailEvent => _memory.Read<ushort>(UsedRing.Add(4 + ((ulong)UsedElement.Size * Size)));
+    public ushort AvailEvent => _memory.Read<ushort>(UsedRing.Add(SplitRing.AvailEventOffset(Size)));
 
     /// <summary>Points a device queue at these rings (size and addresses; it does not make it ready).</summary>
     public void Configure(SplitQueue queue)
@@ -150,7 +150,7 @@ public sealed class SimulatedDriverQueue
     public void Publish(ushort head)
     {
         ushort idx = AvailIndex;
-        _memory.Write(AvailRing.Add(4 + (2UL * (ushort)(idx & (Size - 1)))), head);
+        _memory.Write(AvailRing.Add(SplitRing.AvailEntryOffset((ushort)(idx & (Size - 1)))), head);
         AvailIndex = (ushort)(idx + 1);
     }
 
@@ -158,7 +158,7 @@ public sealed class SimulatedDriverQueue
     public void SetAvailFlags(ushort flags) => _memory.Write(AvailRing, flags);
 
     /// <summary>Sets used_event (EVENT_IDX: interrupt me when the used index passes this value).</summary>
-    public void SetUsedEvent(ushort value) => _memory.Write(AvailRing.Add(4 + (2UL * Size)), value);
+    public void SetUsedEvent(ushort value) => _memory.Write(AvailRing.Add(SplitRing.UsedEventOffset(Size)), value);
 
     /// <summary>Takes the next used element the driver has not seen yet.</summary>
     public bool TryTakeUsed(out UsedElement element)
@@ -169,7 +169,7 @@ public sealed class SimulatedDriverQueue
             return false;
         }
 
-        element = _memory.Read<UsedElement>(UsedRing.Add(4 + ((ulong)UsedElement.Size * (ushort)(_lastSeenUsed & (Size - 1)))));
+        element = _memory.Read<UsedElement>(UsedRing.Add(SplitRing.UsedEntryOffset((ushort)(_lastSeenUsed & (Size - 1)))));
         _lastSeenUsed++;
         return true;
     }
