@@ -24,6 +24,9 @@ internal static unsafe partial class Libc
     internal const int EPOLL_CTL_ADD = 1;
     internal const int EPOLL_CTL_DEL = 2;
     internal const int EPOLL_CTL_MOD = 3;
+    internal const int CLOCK_MONOTONIC = 1;
+    internal const int TFD_CLOEXEC = 0x80000;
+    internal const int TFD_NONBLOCK = 0x800;
 
     [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Open(string path, int flags);
@@ -48,6 +51,12 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
     internal static partial int EventFd(uint initval, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "timerfd_create", SetLastError = true)]
+    internal static partial int TimerFdCreate(int clockId, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "timerfd_settime", SetLastError = true)]
+    internal static partial int TimerFdSetTime(int fd, int flags, ITimerSpec* newValue, ITimerSpec* oldValue);
 
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     internal static partial nint Read(int fd, void* buf, nuint count);

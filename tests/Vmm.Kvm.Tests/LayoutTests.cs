@@ -59,6 +59,7 @@ public sealed class LayoutTests
             src.AppendLine("#include <stddef.h>");
             src.AppendLine("#include <signal.h>");
             src.AppendLine("#include <sys/epoll.h>");
+            src.AppendLine("#include <sys/timerfd.h>");
             src.AppendLine("#include <linux/kvm.h>");
             src.AppendLine("int main(void) {");
             foreach (var (key, expr, _) in LayoutTable.Build())

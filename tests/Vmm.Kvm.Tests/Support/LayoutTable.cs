@@ -237,6 +237,10 @@ internal static class LayoutTable
         Size<EpollEvent>("epoll_event", "sizeof(struct epoll_event)");
         { var s = default(EpollEvent); Offset("epoll_event.events", "offsetof(struct epoll_event, events)", Off(ref s, ref s.Events)); }
         { var s = default(EpollEvent); Offset("epoll_event.data", "offsetof(struct epoll_event, data)", Off(ref s, ref s.Data)); }
+        Size<ITimerSpec>("itimerspec", "sizeof(struct itimerspec)");
+        { var s = default(ITimerSpec); Offset("itimerspec.it_interval", "offsetof(struct itimerspec, it_interval)", Off(ref s, ref s.IntervalSeconds)); }
+        { var s = default(ITimerSpec); Offset("itimerspec.it_value", "offsetof(struct itimerspec, it_value)", Off(ref s, ref s.ValueSeconds)); }
+        { var s = default(ITimerSpec); Offset("itimerspec.it_value.tv_nsec", "offsetof(struct itimerspec, it_value.tv_nsec)", Off(ref s, ref s.ValueNanoseconds)); }
         Size<KvmRunIo>("kvm_run.io", "sizeof(((struct kvm_run*)0)->io)");
         { var s = default(KvmRunIo); Offset("kvm_run.io.direction", "offsetof(struct kvm_run, io.direction) - offsetof(struct kvm_run, io)", Off(ref s, ref s.Direction)); }
         { var s = default(KvmRunIo); Offset("kvm_run.io.size", "offsetof(struct kvm_run, io.size) - offsetof(struct kvm_run, io)", Off(ref s, ref s.Size)); }
