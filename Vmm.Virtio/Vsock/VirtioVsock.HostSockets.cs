@@ -76,12 +76,14 @@ public sealed partial class VirtioVsock
                 }
             }
 
-            if (!connection.Closed)
+            // Serve the guest first and settle the interest after, so that a wake-up that drains the socket costs no epoll_ctl.
+            if (!connection.Closed && connection.HasReceiveWork)
             {
-                Touch(connection);
+                _receiveWork.AddLast(connection);
             }
 
             ServiceReceive();
+            UpdateInterest(connection);
         }
     }
 
