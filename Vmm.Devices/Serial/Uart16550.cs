@@ -25,7 +25,7 @@ namespace Vmm.Devices.Serial;
 /// are always set) and received bytes are reported at once; bytes below the FIFO trigger level are reported as a
 /// character-timeout interrupt, as the UART would after four character times.</para>
 /// </remarks>
-public sealed class Uart16550 : IPioDevice, IMmioDevice
+public sealed class Uart16550 : IPioDevice, IMmioDevice, IDeviceCounters
 {
     /// <summary>The first port of COM1.</summary>
     public const ushort Com1BasePort = 0x3F8;
@@ -82,6 +82,9 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
 
     /// <summary>Bytes the guest transmitted that were dropped because the output pipe was full or closed.</summary>
     public long DroppedOutputBytes => Volatile.Read(ref _dropped);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<DeviceCounter> ReadCounters() => [new("transmitted", TransmittedBytes), new("dropped", DroppedOutputBytes)];
 
     /// <summary>How many more received bytes the UART would accept now.</summary>
     public int InputSpace
