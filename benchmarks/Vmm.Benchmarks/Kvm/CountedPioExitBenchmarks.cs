@@ -9,7 +9,8 @@ using static Iced.Intel.AssemblerRegisters;
 namespace Vmm.Benchmarks.Kvm;
 
 /// <summary>
-/// PIO exits counted as the reference VMM's vCPU threads count them (<c>ExitCounters</c>, linked from Vmm.Reference): one
+/// PIO exits counted as the reference VMM's vCPU threads count them (<c>ExitCounters</c>, linked from Vmm.Reference: each
+/// vCPU thread counts into its own block): one
 /// VM whose real-mode vCPUs each loop on <c>out dx, al</c> to their own port, run by one thread per vCPU. With two vCPUs both
 /// threads exit at once, which is where a counter shared between vCPU threads would contend. Reported per exit, wall time
 /// over all exits of the VM.
@@ -21,6 +22,7 @@ public class CountedPioExitBenchmarks
     private const int ExitsPerVcpu = 2000;
     private const int MemorySize = 0x10000;
     private readonly ExitCounters _counters = new();
+    private VcpuExitCounters[] _vcpuCounters = [];
     private readonly SemaphoreSlim _start = new(0);
     private readonly SemaphoreSlim _done = new(0);
     private Vmm.Kvm.Kvm? _kvm;
@@ -39,20 +41,21 @@ public class CountedPioExitBenchmarks
         _memory = Libc.Mmap(0, MemorySize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
         _vm.SetUserMemoryRegion(0, 0, MemorySize, _memory);
         _vcpus = [CreateLoopingVcpu(0, 0x7c00, 0x10), CreateLoopingVcpu(1, 0x7d00, 0x12)];
+        _vcpuCounters = [_counters.AddVcpu(), _counters.AddVcpu()];
         _worker = new Thread(WorkerLoop) { Name = "vcpu1", IsBackground = true };
         _worker.Start();
     }
 
     /// <summary>One vCPU thread: run, count, check the exit.</summary>
     [Benchmark(OperationsPerInvoke = ExitsPerVcpu)]
-    public long OneVcpu() => RunExits(_vcpus[0], _counters);
+    public long OneVcpu() => RunExits(_vcpus[0], _vcpuCounters[0]);
 
     /// <summary>Two vCPU threads of one VM exiting at once (this thread runs vCPU 0, a second thread vCPU 1).</summary>
     [Benchmark(OperationsPerInvoke = 2 * ExitsPerVcpu)]
     public long TwoVcpus()
     {
         _start.Release();
-        long sum = RunExits(_vcpus[0], _counters);
+        long sum = RunExits(_vcpus[0], _vcpuCounters[0]);
         _done.Wait();
         return sum + _workerSum;
     }
@@ -73,7 +76,7 @@ public class CountedPioExitBenchmarks
         _ = Libc.Munmap(_memory, MemorySize);
     }
 
-    private static long RunExits(Vcpu vcpu, ExitCounters counters)
+    private static long RunExits(Vcpu vcpu, VcpuExitCounters counters)
     {
         long sum = 0;
         for (int i = 0; i < ExitsPerVcpu; i++)
@@ -101,7 +104,7 @@ public class CountedPioExitBenchmarks
                 return;
             }
 
-            _workerSum = RunExits(_vcpus[1], _counters);
+            _workerSum = RunExits(_vcpus[1], _vcpuCounters[1]);
             _done.Release();
         }
     }
