@@ -23,15 +23,11 @@ public class CountedPioExitBenchmarks
     private const int MemorySize = 0x10000;
     private readonly ExitCounters _counters = new();
     private VcpuExitCounters[] _vcpuCounters = [];
-    private readonly SemaphoreSlim _start = new(0);
-    private readonly SemaphoreSlim _done = new(0);
     private Vmm.Kvm.Kvm? _kvm;
     private VirtualMachine? _vm;
     private Vcpu[] _vcpus = [];
     private nint _memory;
-    private Thread? _worker;
-    private volatile bool _stopping;
-    private long _workerSum;
+    private SecondThread? _vcpu1Thread;
 
     [GlobalSetup]
     public void Setup()
@@ -42,8 +38,7 @@ public class CountedPioExitBenchmarks
         _vm.SetUserMemoryRegion(0, 0, MemorySize, _memory);
         _vcpus = [CreateLoopingVcpu(0, 0x7c00, 0x10), CreateLoopingVcpu(1, 0x7d00, 0x12)];
         _vcpuCounters = [_counters.AddVcpu(), _counters.AddVcpu()];
-        _worker = new Thread(WorkerLoop) { Name = "vcpu1", IsBackground = true };
-        _worker.Start();
+        _vcpu1Thread = new SecondThread("vcpu1", () => RunExits(_vcpus[1], _vcpuCounters[1]));
     }
 
     /// <summary>One vCPU thread: run, count, check the exit.</summary>
@@ -54,18 +49,15 @@ public class CountedPioExitBenchmarks
     [Benchmark(OperationsPerInvoke = 2 * ExitsPerVcpu)]
     public long TwoVcpus()
     {
-        _start.Release();
+        _vcpu1Thread!.Start();
         long sum = RunExits(_vcpus[0], _vcpuCounters[0]);
-        _done.Wait();
-        return sum + _workerSum;
+        return sum + _vcpu1Thread.Wait();
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _stopping = true;
-        _start.Release();
-        _worker?.Join();
+        _vcpu1Thread?.Dispose();
         foreach (var vcpu in _vcpus)
         {
             vcpu.Dispose();
@@ -92,21 +84,6 @@ public class CountedPioExitBenchmarks
         }
 
         return sum;
-    }
-
-    private void WorkerLoop()
-    {
-        while (true)
-        {
-            _start.Wait();
-            if (_stopping)
-            {
-                return;
-            }
-
-            _workerSum = RunExits(_vcpus[1], _vcpuCounters[1]);
-            _done.Release();
-        }
     }
 
     private unsafe Vcpu CreateLoopingVcpu(uint id, ushort codeAddress, ushort port)
