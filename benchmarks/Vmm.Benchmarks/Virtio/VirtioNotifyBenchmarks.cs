@@ -57,7 +57,7 @@ public class VirtioNotifyBenchmarks
 
         protected override ulong DeviceFeatures => 0;
 
-        protected internal override void ProcessQueue(int queueIndex) => ProcessChains(queueIndex);
+        protected override void ProcessQueue(int queueIndex) => ProcessChains(queueIndex);
 
         protected override uint HandleChain(int queueIndex, in DescriptorChain chain)
         {
