@@ -77,13 +77,18 @@ public sealed class VsockHarness : IDisposable
         return address;
     }
 
-    /// <summary>Posts <paramref name="count"/> receive buffers and notifies the receive queue.</summary>
-    public void PostRx(int count, uint size = RxBufferSize)
+    /// <summary>
+    /// Posts <paramref name="count"/> receive buffers and notifies the receive queue. With <paramref name="splitHeader"/>,
+    /// each is two descriptors, the 44-byte header and then the payload buffer, as Linux 6.1 posts them.
+    /// </summary>
+    public void PostRx(int count, uint size = RxBufferSize, bool splitHeader = false)
     {
         for (int i = 0; i < count; i++)
         {
             var address = size == RxBufferSize && _rxFree.Count > 0 ? _rxFree.Pop() : Allocate(size);
-            ushort head = Rx.AddChain(new SimulatedBuffer(address, size, true));
+            ushort head = splitHeader
+                ? Rx.AddChain(new SimulatedBuffer(address, VsockHeader.Size, true), new SimulatedBuffer(address.Add(VsockHeader.Size), size - VsockHeader.Size, true))
+                : Rx.AddChain(new SimulatedBuffer(address, size, true));
             _rxInFlight[head] = (address, size);
         }
 

@@ -145,6 +145,22 @@ public sealed class VirtioVsockTests
     }
 
     [Fact]
+    public void HostToGuest_LinuxStyleBuffersHeaderApartFromPayload_PacketsSpanBoth()
+    {
+        using var h = new VsockHarness();
+        using var listener = h.ListenOnHostPort(ServicePort);
+        h.PostRx(8, splitHeader: true);
+        using var server = h.AcceptGuestConnection(listener, GuestPort, ServicePort);
+        var data = new byte[10000];
+        new Random(5).NextBytes(data);
+        server.Send(data);
+        var packets = h.PumpRx(3, repost: false);
+        Assert.All(packets, p => AssertWellFormed(p, GuestPort, ServicePort));
+        Assert.Equal([4096, 4096, 1808], packets.Select(p => p.Payload.Length));
+        Assert.Equal(data, packets.SelectMany(p => p.Payload).ToArray());
+    }
+
+    [Fact]
     public void HostConnect_DataSentWithCommand_KeptForTheGuestAfterOk()
     {
         using var h = new VsockHarness();
