@@ -295,7 +295,7 @@ public sealed partial class VirtioVsock
 
                 if (connection.Deadline <= now)
                 {
-                    _protocolErrors += connection.State == VsockConnectionState.AwaitingCommand ? 0 : 1;
+                    _timeouts++;
                     Kill(connection);
                 }
                 else if (next == 0 || connection.Deadline < next)

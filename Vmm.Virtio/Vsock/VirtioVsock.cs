@@ -85,6 +85,7 @@ public sealed partial class VirtioVsock : VirtioDevice, IDeviceCounters, IDispos
     private long _malformedChains;
     private long _resetsSent;
     private long _droppedResets;
+    private long _timeouts;
 
     /// <summary>
     /// Creates the device and binds its listening socket at <see cref="VirtioVsockOptions.UnixSocketPath"/> (the socket is
@@ -264,6 +265,7 @@ public sealed partial class VirtioVsock : VirtioDevice, IDeviceCounters, IDispos
                 new("malformed-chains", _malformedChains),
                 new("resets-sent", _resetsSent),
                 new("dropped-resets", _droppedResets),
+                new("timeouts", _timeouts),
                 new("buffered-bytes", buffered),
             ];
         }

@@ -218,6 +218,7 @@ public sealed class VirtioVsockTests
         Assert.Equal(VsockOperation.Reset, reset.Operation);
         AssertWellFormed(reset, 9, request.Header.SourcePort);
         Assert.Equal(0, client.Receive(new byte[16]));
+        Assert.Contains(h.Device.ReadCounters(), c => c is { Name: "timeouts", Value: 1 });
     }
 
     [Fact]
