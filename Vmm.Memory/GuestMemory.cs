@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Vmm.Memory.Access;
 
 namespace Vmm.Memory;
 
@@ -11,7 +12,8 @@ namespace Vmm.Memory;
 /// none overlapping. Every access is checked: an access that touches a hole or runs past the top
 /// of the address space fails (the <c>Try…</c> methods return false, the others throw a
 /// <see cref="GuestMemoryException"/> naming the address). Accesses that span adjacent regions are split.
-/// Writes to a read-only region fail the same way (<see cref="ReadOnlyGuestMemoryException"/>) instead of faulting on the host.
+/// Writes to a read-only region fail the same way (<see cref="ReadOnlyGuestMemoryException"/>) instead of faulting on the host,
+/// and a read-only region only ever hands out <see cref="ReadOnlySpan{T}"/>.
 /// Every write path marks the dirty bitmap of the regions that track dirty pages, after the bytes are written.
 /// </summary>
 /// <remarks>
@@ -209,13 +211,6 @@ public sealed unsafe class GuestMemory
     private bool TryReadSlow<T>(GuestAddress address, out T value)
         where T : unmanaged
     {
-        byte* p = Resolve(address.Value, (ulong)sizeof(T), out _);
-        if (p != null)
-        {
-            value = Unsafe.ReadUnaligned<T>(p);
-            return true;
-        }
-
         T local = default;
         bool ok = ReadPartial(address, new Span<byte>(&local, sizeof(T))) == sizeof(T);
         value = ok ? local : default;
@@ -247,27 +242,7 @@ public sealed unsafe class GuestMemory
             return true;
         }
 
-        return TryWriteSlow(address, value);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private bool TryWriteSlow<T>(GuestAddress address, T value)
-        where T : unmanaged
-    {
-        byte* p = Resolve(address.Value, (ulong)sizeof(T), out var region);
-        if (p != null && region!.IsWritable)
-        {
-            Unsafe.WriteUnaligned(p, value);
-            region.DirtyPages?.MarkUnchecked(address.Value - region.GuestBase.Value, (ulong)sizeof(T));
-            return true;
-        }
-
-        if (ValidPrefix(address.Value, (ulong)sizeof(T), write: true) != (ulong)sizeof(T))
-        {
-            return false;
-        }
-
-        return WritePartial(address, new ReadOnlySpan<byte>(&value, sizeof(T))) == sizeof(T);
+        return TryWriteSlow(address.Value, new ReadOnlySpan<byte>(&value, sizeof(T)));
     }
 
     /// <summary>Fills <paramref name="destination"/> from guest memory.</summary>
@@ -311,66 +286,21 @@ public sealed unsafe class GuestMemory
             return true;
         }
 
-        if (ValidPrefix(address.Value, (ulong)source.Length, write: true) != (ulong)source.Length)
-        {
-            return false;
-        }
-
-        WritePartial(address, source);
-        return true;
+        return TryWriteSlow(address.Value, source);
     }
 
     /// <summary>Copies from guest memory until <paramref name="destination"/> is full or a hole is met; returns the bytes copied.</summary>
     public int ReadPartial(GuestAddress address, Span<byte> destination)
     {
-        int done = 0;
-        ulong addr = address.Value;
-        while (done < destination.Length)
-        {
-            int index = FindIndex(addr);
-            if (index < 0)
-            {
-                break;
-            }
-
-            int n = Chunk(index, addr, destination.Length - done);
-            new ReadOnlySpan<byte>(_regions[index].Host + (addr - _starts[index]), n).CopyTo(destination[done..]);
-            done += n;
-            if (!Advance(ref addr, n))
-            {
-                break;
-            }
-        }
-
-        return done;
+        var copy = new CopyFromGuest(destination);
+        return (int)Walk(address.Value, (ulong)destination.Length, RegionWalkMode.Read, ref copy);
     }
 
     /// <summary>Copies into guest memory until <paramref name="source"/> is used up or a hole or read-only region is met; returns the bytes copied.</summary>
     public int WritePartial(GuestAddress address, ReadOnlySpan<byte> source)
     {
-        int done = 0;
-        ulong addr = address.Value;
-        while (done < source.Length)
-        {
-            int index = FindIndex(addr);
-            if (index < 0 || !_regions[index].IsWritable)
-            {
-                break;
-            }
-
-            var region = _regions[index];
-            ulong offset = addr - _starts[index];
-            int n = Chunk(index, addr, source.Length - done);
-            source.Slice(done, n).CopyTo(new Span<byte>(region.Host + offset, n));
-            region.DirtyPages?.MarkUnchecked(offset, (ulong)n);
-            done += n;
-            if (!Advance(ref addr, n))
-            {
-                break;
-            }
-        }
-
-        return done;
+        var copy = new CopyToGuest(source);
+        return (int)Walk(address.Value, (ulong)source.Length, RegionWalkMode.Write, ref copy);
     }
 
     /// <summary>Sets <paramref name="length"/> bytes from <paramref name="address"/> to <paramref name="value"/> (e.g. to clear a kernel's BSS).</summary>
@@ -382,61 +312,47 @@ public sealed unsafe class GuestMemory
             throw Fault(address, length, write: true);
         }
 
-        ulong addr = address.Value;
-        while (length > 0)
-        {
-            int index = FindIndex(addr);
-            var region = _regions[index];
-            ulong offset = addr - _starts[index];
-            int n = Chunk(index, addr, (int)Math.Min(length, int.MaxValue));
-            new Span<byte>(region.Host + offset, n).Fill(value);
-            region.DirtyPages?.MarkUnchecked(offset, (ulong)n);
-            length -= (ulong)n;
-            if (!Advance(ref addr, n))
-            {
-                break;
-            }
-        }
+        var fill = new FillGuest(value);
+        Walk(address.Value, length, RegionWalkMode.Write, ref fill);
     }
 
     /// <summary>
-    /// Gets a span over <paramref name="length"/> bytes of guest memory for zero-copy reads, when the
-    /// range lies inside one region. Writes through the span are not dirty-tracked: use
-    /// <see cref="TryGetWritableSpan"/> to write. The span is valid while the region lives.
+    /// Gets a read-only span over <paramref name="length"/> bytes of guest memory for zero-copy reads, when the range lies
+    /// inside one region (of any kind, read-only ones included). The span is valid while the region lives; the guest may change the bytes concurrently.
     /// </summary>
-    public bool TryGetSpan(GuestAddress address, int length, out Span<byte> span)
+    public bool TryGetReadOnlySpan(GuestAddress address, int length, out ReadOnlySpan<byte> span)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        byte* p = length == 0 ? ResolveEmpty(address.Value) : Resolve(address.Value, (ulong)length, out _);
-        span = p == null ? default : new Span<byte>(p, length);
+        if (length == 0)
+        {
+            span = default;
+            return IsBackedOrRegionEnd(address.Value);
+        }
+
+        byte* p = Contiguous(address.Value, length, RegionWalkMode.Read);
+        span = p == null ? default : new ReadOnlySpan<byte>(p, length);
         return p != null;
     }
 
     /// <summary>
-    /// Like <see cref="TryGetSpan"/>, for writing (false for a read-only region): the pages of the range are marked
-    /// dirty before the span is returned, so a dirty-log reader that resets the bitmap while the caller is still
-    /// writing through the span must mark those pages again itself (or take the bitmap only once devices are paused).
+    /// Gets a writable span over <paramref name="length"/> bytes of guest memory, when the range lies inside one writable
+    /// region: false for a read-only region (whose mapping would fault on a write), a hole or a range split across regions.
+    /// The pages of the range are marked dirty before the span is returned, so a dirty-log reader that resets the bitmap
+    /// while the caller is still writing through the span must mark those pages again itself (or take the bitmap only once
+    /// devices are paused). The span is valid while the region lives.
     /// </summary>
     public bool TryGetWritableSpan(GuestAddress address, int length, out Span<byte> span)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length == 0)
         {
-            byte* e = ResolveEmpty(address.Value);
             span = default;
-            return e != null;
+            return IsBackedOrRegionEnd(address.Value);
         }
 
-        byte* p = Resolve(address.Value, (ulong)length, out var region);
-        if (p == null || !region!.IsWritable)
-        {
-            span = default;
-            return false;
-        }
-
-        region.DirtyPages?.MarkUnchecked(address.Value - region.GuestBase.Value, (ulong)length);
-        span = new Span<byte>(p, length);
-        return true;
+        byte* p = Contiguous(address.Value, length, RegionWalkMode.Write);
+        span = p == null ? default : new Span<byte>(p, length);
+        return p != null;
     }
 
     /// <summary>Reads a naturally aligned 16-bit value with acquire semantics.</summary>
@@ -540,29 +456,8 @@ public sealed unsafe class GuestMemory
             throw Fault(address, (ulong)count, write: true);
         }
 
-        int done = 0;
-        ulong addr = address.Value;
-        while (done < count)
-        {
-            int index = FindIndex(addr);
-            var region = _regions[index];
-            ulong offset = addr - _starts[index];
-            int n = Chunk(index, addr, count - done);
-            int read = RandomAccess.Read(file, new Span<byte>(region.Host + offset, n), fileOffset + done);
-            if (read <= 0)
-            {
-                break;
-            }
-
-            region.DirtyPages?.MarkUnchecked(offset, (ulong)read);
-            done += read;
-            if (!Advance(ref addr, read))
-            {
-                break;
-            }
-        }
-
-        return done;
+        var read = new ReadFromFileAccess(file, fileOffset);
+        return (int)Walk(address.Value, (ulong)count, RegionWalkMode.Write, ref read);
     }
 
     /// <summary>
@@ -580,24 +475,98 @@ public sealed unsafe class GuestMemory
             throw Fault(address, (ulong)count, write: false);
         }
 
-        int done = 0;
-        ulong addr = address.Value;
-        while (done < count)
-        {
-            int index = FindIndex(addr);
-            ulong offset = addr - _starts[index];
-            int n = Chunk(index, addr, count - done);
-            RandomAccess.Write(file, new ReadOnlySpan<byte>(_regions[index].Host + offset, n), fileOffset + done);
-            done += n;
-            if (!Advance(ref addr, n))
-            {
-                break;
-            }
-        }
+        var write = new WriteToFileAccess(file, fileOffset);
+        Walk(address.Value, (ulong)count, RegionWalkMode.Read, ref write);
     }
 
     /// <summary>Formats the region list.</summary>
     public override string ToString() => $"GuestMemory [{string.Join(", ", _regions.Select(r => r.Range.ToString()))}]";
+
+    /// <summary>
+    /// The one region walk behind every access that is not a single-region fast path: from <paramref name="address"/>,
+    /// offers <paramref name="access"/> the part of [<paramref name="address"/>, +<paramref name="length"/>) inside each
+    /// region in turn (at most <see cref="int.MaxValue"/> bytes at a time), stopping at a hole, at the top of the address
+    /// space, at a read-only region unless <paramref name="mode"/> is <see cref="RegionWalkMode.Read"/>, or when the
+    /// access handles nothing. With <see cref="RegionWalkMode.Write"/> it marks the bytes handled dirty after each piece.
+    /// Returns the bytes handled: a prefix of the range.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Walk<TAccess>(ulong address, ulong length, RegionWalkMode mode, ref TAccess access)
+        where TAccess : IRegionAccess, allows ref struct
+    {
+        ulong done = 0;
+        while (done < length)
+        {
+            int index = FindIndex(address);
+            if (index < 0)
+            {
+                break;
+            }
+
+            var region = _regions[index];
+            if (mode != RegionWalkMode.Read && !region.IsWritable)
+            {
+                break;
+            }
+
+            ulong offset = address - _starts[index];
+            ulong available = _lasts[index] - address + 1;
+            ulong wanted = Math.Min(length - done, int.MaxValue);
+            int handled = access.Access(region, offset, (int)Math.Min(available, wanted), done);
+            if (handled <= 0)
+            {
+                break;
+            }
+
+            if (mode == RegionWalkMode.Write)
+            {
+                region.DirtyPages?.MarkUnchecked(offset, (ulong)handled);
+            }
+
+            done += (ulong)handled;
+            ulong next = address + (ulong)handled;
+            if (next < address)
+            {
+                // The region ends at the top of the address space.
+                break;
+            }
+
+            address = next;
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// How many bytes from <paramref name="address"/> are backed before the first hole, the top of the
+    /// address space or, for a write, the first read-only region.
+    /// </summary>
+    private ulong ValidPrefix(ulong address, ulong length, bool write)
+    {
+        var probe = default(ProbeAccess);
+        return Walk(address, length, write ? RegionWalkMode.ProbeWrite : RegionWalkMode.Read, ref probe);
+    }
+
+    /// <summary>The host address of [address, +length) when it lies inside one region (writable, for a write walk), else null. length ≥ 1.</summary>
+    private byte* Contiguous(ulong address, int length, RegionWalkMode mode)
+    {
+        var access = new ContiguousAccess(length);
+        Walk(address, (ulong)length, mode, ref access);
+        return access.Host;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryWriteSlow(ulong address, ReadOnlySpan<byte> source)
+    {
+        if (ValidPrefix(address, (ulong)source.Length, write: true) != (ulong)source.Length)
+        {
+            return false;
+        }
+
+        var copy = new CopyToGuest(source);
+        Walk(address, (ulong)source.Length, RegionWalkMode.Write, ref copy);
+        return true;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int FindIndex(ulong address)
@@ -621,41 +590,8 @@ public sealed unsafe class GuestMemory
         return hi >= 0 && address <= _lasts[hi] ? hi : -1;
     }
 
-    /// <summary>A host pointer for [address, +length) when it lies inside one region, else null. length ≥ 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private byte* Resolve(ulong address, ulong length, out MemoryRegion? region)
-    {
-        int index = FindIndex(address);
-        if (index >= 0 && length - 1 <= _lasts[index] - address)
-        {
-            region = _regions[index];
-            return region.Host + (address - _starts[index]);
-        }
-
-        region = null;
-        return null;
-    }
-
     /// <summary>A zero-length access is valid at any backed address and just past the end of a region.</summary>
-    private byte* ResolveEmpty(ulong address)
-    {
-        int index = FindIndex(address);
-        if (index >= 0)
-        {
-            return _regions[index].Host + (address - _starts[index]);
-        }
-
-        if (address > 0)
-        {
-            index = FindIndex(address - 1);
-            if (index >= 0)
-            {
-                return _regions[index].Host + (address - _starts[index]);
-            }
-        }
-
-        return null;
-    }
+    private bool IsBackedOrRegionEnd(ulong address) => FindIndex(address) >= 0 || (address > 0 && FindIndex(address - 1) >= 0);
 
     private byte* Aligned(GuestAddress address, int size, bool write)
     {
@@ -668,77 +604,9 @@ public sealed unsafe class GuestMemory
         return p != null ? p : throw Fault(address, (ulong)size, write);
     }
 
-    private byte* TryAligned(ulong address, int size, bool write)
-    {
-        if ((address & (ulong)(size - 1)) != 0)
-        {
-            return null;
-        }
-
-        byte* p = Resolve(address, (ulong)size, out var region);
-        if (write && p != null)
-        {
-            if (!region!.IsWritable)
-            {
-                return null;
-            }
-
-            region.DirtyPages?.MarkUnchecked(address - region.GuestBase.Value, (ulong)size);
-        }
-
-        return p;
-    }
-
-    private int Chunk(int index, ulong address, int wanted)
-    {
-        ulong available = _lasts[index] - address + 1;
-        return available >= (ulong)wanted ? wanted : (int)available;
-    }
-
-    private static bool Advance(ref ulong address, int count)
-    {
-        ulong next = address + (ulong)count;
-        if (next < address)
-        {
-            return false;
-        }
-
-        address = next;
-        return true;
-    }
-
-    /// <summary>
-    /// How many bytes from <paramref name="address"/> are backed before the first hole, the top of the
-    /// address space or, for a write, the first read-only region.
-    /// </summary>
-    private ulong ValidPrefix(ulong address, ulong length, bool write)
-    {
-        ulong done = 0;
-        while (done < length)
-        {
-            int index = FindIndex(address);
-            if (index < 0 || (write && !_regions[index].IsWritable))
-            {
-                break;
-            }
-
-            ulong available = _lasts[index] - address + 1;
-            if (available >= length - done)
-            {
-                return length;
-            }
-
-            done += available;
-            if (_lasts[index] == ulong.MaxValue)
-            {
-                break;
-            }
-
-            address += available;
-        }
-
-        return done;
-    }
+    /// <summary>A naturally aligned value never crosses a region boundary (regions are page-aligned); a write marks it dirty before the caller stores.</summary>
+    private byte* TryAligned(ulong address, int size, bool write) =>
+        (address & (ulong)(size - 1)) != 0 ? null : Contiguous(address, size, write ? RegionWalkMode.Write : RegionWalkMode.Read);
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -9,8 +9,8 @@ namespace Vmm.Memory;
 /// its mapping (and its memfd, if any) and unmaps it exactly once on <see cref="Dispose"/>.
 /// </summary>
 /// <remarks>
-/// A region must outlive every <see cref="GuestMemory"/> snapshot, KVM memory slot and span that
-/// refers to it: after a hot-remove, swap the snapshot, let vCPUs and devices quiesce, remove the
+/// A region must outlive every <see cref="GuestMemory"/> snapshot, KVM memory slot and span
+/// (<see cref="GetReadOnlySpan"/>, <see cref="GetWritableSpan"/>) that refers to it: after a hot-remove, swap the snapshot, let vCPUs and devices quiesce, remove the
 /// KVM slot, and only then dispose the region.
 /// </remarks>
 public sealed unsafe class MemoryRegion : IDisposable
@@ -169,19 +169,31 @@ public sealed unsafe class MemoryRegion : IDisposable
     }
 
     /// <summary>
-    /// A span over <paramref name="length"/> bytes of the region from <paramref name="offset"/>.
-    /// The span is valid only while the region is not disposed; writes through it are not dirty-tracked.
+    /// A read-only span over <paramref name="length"/> bytes of the region from <paramref name="offset"/> (any region,
+    /// read-only ones included). The span is valid only while the region is not disposed.
     /// </summary>
-    public Span<byte> GetSpan(ulong offset, int length)
+    /// <exception cref="ObjectDisposedException">The mapping is gone.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the region.</exception>
+    public ReadOnlySpan<byte> GetReadOnlySpan(ulong offset, int length) => new(Locate(offset, length), length);
+
+    /// <summary>
+    /// A writable span over <paramref name="length"/> bytes of the region from <paramref name="offset"/>.
+    /// The span is valid only while the region is not disposed. Writes through it are not dirty-tracked
+    /// (unlike <see cref="GuestMemory.TryGetWritableSpan"/>): mark <see cref="DirtyPages"/> yourself if it matters.
+    /// </summary>
+    /// <exception cref="ReadOnlyGuestMemoryException">The region is mapped read-only: a write through a span would fault on the host.</exception>
+    /// <exception cref="ObjectDisposedException">The mapping is gone.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the region.</exception>
+    public Span<byte> GetWritableSpan(ulong offset, int length)
     {
-        ObjectDisposedException.ThrowIf(_mapping.IsClosed, this);
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (offset > Size || (ulong)length > Size - offset)
+        byte* p = Locate(offset, length);
+        if (!IsWritable)
         {
-            throw new ArgumentOutOfRangeException(nameof(length), $"[0x{offset:x}, +0x{length:x}) is outside the region's 0x{Size:x} bytes.");
+            var address = new GuestAddress(GuestBase.Value + offset);
+            throw new ReadOnlyGuestMemoryException(address, (ulong)length, address);
         }
 
-        return new Span<byte>(_host + offset, length);
+        return new Span<byte>(p, length);
     }
 
     /// <summary>Whether <paramref name="address"/> lies inside the region.</summary>
@@ -199,6 +211,18 @@ public sealed unsafe class MemoryRegion : IDisposable
 
     /// <inheritdoc/>
     public override string ToString() => $"MemoryRegion {Range}";
+
+    private byte* Locate(ulong offset, int length)
+    {
+        ObjectDisposedException.ThrowIf(_mapping.IsClosed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (offset > Size || (ulong)length > Size - offset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"[0x{offset:x}, +0x{length:x}) is outside the region's 0x{Size:x} bytes.");
+        }
+
+        return _host + offset;
+    }
 
     private static void ValidateGeometry(GuestAddress guestBase, ulong size)
     {

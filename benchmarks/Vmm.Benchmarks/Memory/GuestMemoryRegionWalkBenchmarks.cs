@@ -149,7 +149,7 @@ public class GuestMemoryRegionWalkBenchmarks
         var memory = _memory;
         foreach (ulong address in _pageAddresses)
         {
-            memory.TryGetSpan(new GuestAddress(address), 4096, out var span);
+            memory.TryGetReadOnlySpan(new GuestAddress(address), 4096, out var span);
             sum += span[4095];
         }
 

@@ -9,7 +9,7 @@ public enum AccessKind
     ReadPartial,
     WritePartial,
     Fill,
-    GetSpan,
+    GetReadOnlySpan,
     GetWritableSpan,
     LoadAcquire,
     StoreRelease,

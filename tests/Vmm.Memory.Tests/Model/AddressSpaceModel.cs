@@ -98,7 +98,7 @@ internal sealed class AddressSpaceModel : IDisposable
             AccessKind.ReadPartial => ReadPartial(ga, n),
             AccessKind.WritePartial => WritePartial(ga, data),
             AccessKind.Fill => Fill(ga, n, op.Seed),
-            AccessKind.GetSpan => GetSpan(ga, n),
+            AccessKind.GetReadOnlySpan => GetReadOnlySpan(ga, n),
             AccessKind.GetWritableSpan => GetWritableSpan(ga, data),
             AccessKind.LoadAcquire => LoadAcquire(ga, n),
             AccessKind.StoreRelease => StoreRelease(ga, n, op.Seed),
@@ -114,7 +114,7 @@ internal sealed class AddressSpaceModel : IDisposable
     {
         foreach (var (region, firstPage) in _placed)
         {
-            var actual = region.GetSpan(0, checked((int)region.Size));
+            var actual = region.GetReadOnlySpan(0, checked((int)region.Size));
             var expected = _bytes.AsSpan(firstPage * Page, (int)region.Size);
             if (!actual.SequenceEqual(expected))
             {
@@ -321,16 +321,16 @@ internal sealed class AddressSpaceModel : IDisposable
         return Prefix(address, n, write) == n && RegionOf(address) == RegionOf(address + (ulong)(n - 1));
     }
 
-    private string? GetSpan(GuestAddress a, int n)
+    private string? GetReadOnlySpan(GuestAddress a, int n)
     {
         bool expected = SpanExpected(a.Value, n, write: false);
-        bool ok = Memory.TryGetSpan(a, n, out var span);
+        bool ok = Memory.TryGetReadOnlySpan(a, n, out var span);
         if (ok != expected)
         {
-            return $"TryGetSpan returned {ok}, model says {expected}";
+            return $"TryGetReadOnlySpan returned {ok}, model says {expected}";
         }
 
-        return !ok || (span.Length == n && span.SequenceEqual(ModelBytes(a.Value, n))) ? null : "TryGetSpan bytes differ";
+        return !ok || (span.Length == n && span.SequenceEqual(ModelBytes(a.Value, n))) ? null : "TryGetReadOnlySpan bytes differ";
     }
 
     private string? GetWritableSpan(GuestAddress a, byte[] data)
