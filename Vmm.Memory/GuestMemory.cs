@@ -17,11 +17,22 @@ namespace Vmm.Memory;
 /// Every write path marks the dirty bitmap of the regions that track dirty pages, after the bytes are written.
 /// </summary>
 /// <remarks>
-/// The snapshot does not own its regions. Adding or removing regions makes a new snapshot
-/// (<see cref="WithRegion"/>, <see cref="WithoutRegion"/>), which <see cref="AtomicGuestMemory"/>
-/// publishes without blocking readers.
+/// <para>
+/// Ownership: a snapshot holds a reference to each of its regions, so a region stays mapped while any snapshot
+/// holding it is alive, whatever its creator does (<see cref="MemoryRegion.Dispose"/> only gives up the creator's reference).
+/// The snapshot itself is reference-counted: it starts with one reference, its creator's, given up by <see cref="Dispose"/>;
+/// <see cref="Acquire"/> adds one (for a thread or device that keeps using the snapshot, e.g. across a hot-remove) and
+/// <see cref="Release"/> gives one up. When the last reference goes, the snapshot gives up its regions' references, and
+/// the regions no other snapshot or creator holds are unmapped.
+/// </para>
+/// <para>
+/// Accesses never touch the counts (no interlocked operation per access), so they are only valid while the caller holds a
+/// reference: using a snapshot after its last reference is gone, or a span from it, is a use after free.
+/// Adding or removing regions makes a new snapshot (<see cref="WithRegion"/>, <see cref="WithoutRegion"/>), which
+/// <see cref="AtomicGuestMemory"/> publishes without blocking readers.
+/// </para>
 /// </remarks>
-public sealed unsafe class GuestMemory
+public sealed unsafe class GuestMemory : IDisposable
 {
     private readonly MemoryRegion[] _regions;
     private readonly ulong[] _starts;
@@ -34,6 +45,11 @@ public sealed unsafe class GuestMemory
     private readonly bool _writable0;
     private readonly DirtyBitmap? _dirty0;
 
+    // The snapshot's references: one for its creator (given up by Dispose, once) plus one per Acquire.
+    private int _references = 1;
+    private int _creatorReleased;
+
+    /// <summary>Takes over one reference to each region, which the caller has acquired.</summary>
     private GuestMemory(MemoryRegion[] regions)
     {
         _regions = regions;
@@ -65,8 +81,13 @@ public sealed unsafe class GuestMemory
     /// <summary>The highest guest-physical address backed by memory.</summary>
     public GuestAddress LastAddress => new(_lasts[^1]);
 
+    /// <summary>Whether every reference to the snapshot is gone (it no longer holds its regions).</summary>
+    public bool IsDisposed => Volatile.Read(ref _references) == 0;
+
     /// <summary>
-    /// Creates a snapshot from regions already sorted by guest address.
+    /// Creates a snapshot from regions already sorted by guest address. The snapshot holds a reference to each region,
+    /// so the regions stay mapped while it lives even if their creators dispose them; the caller owns the snapshot's
+    /// one reference (<see cref="Dispose"/>).
     /// </summary>
     /// <exception cref="InvalidRegionLayoutException">No region, a disposed region, or regions unsorted or overlapping.</exception>
     public static GuestMemory Create(params ReadOnlySpan<MemoryRegion> regions)
@@ -82,7 +103,7 @@ public sealed unsafe class GuestMemory
             ArgumentNullException.ThrowIfNull(copy[i], nameof(regions));
             if (copy[i].IsDisposed)
             {
-                throw new InvalidRegionLayoutException($"Region {copy[i].Range} is disposed.");
+                throw Disposed(copy[i]);
             }
 
             if (i > 0 && copy[i].GuestBase.Value <= copy[i - 1].LastAddress.Value)
@@ -93,12 +114,22 @@ public sealed unsafe class GuestMemory
             }
         }
 
+        for (int i = 0; i < copy.Length; i++)
+        {
+            if (!copy[i].TryAddReference())
+            {
+                // Disposed by another thread since the check above.
+                ReleaseRegions(copy.AsSpan(0, i));
+                throw Disposed(copy[i]);
+            }
+        }
+
         return new GuestMemory(copy);
     }
 
     /// <summary>
-    /// Maps one anonymous region per range (sorted, non-overlapping) and returns them as guest memory.
-    /// Dispose the regions with <see cref="DisposeRegions"/> when the VM is gone.
+    /// Maps one anonymous region per range (sorted, non-overlapping) and returns them as guest memory that owns them:
+    /// the regions are unmapped when the snapshot's last reference goes (<see cref="Dispose"/>, or <see cref="DisposeRegions"/>).
     /// </summary>
     public static GuestMemory Allocate(ReadOnlySpan<GuestRange> ranges, MemoryRegionOptions? options = null)
     {
@@ -112,39 +143,85 @@ public sealed unsafe class GuestMemory
 
             return Create(CollectionsMarshal.AsSpan(regions));
         }
-        catch
+        finally
         {
+            // On success the snapshot holds the only remaining references; on failure this unmaps the regions.
             foreach (var region in regions)
             {
                 region.Dispose();
             }
-
-            throw;
         }
     }
 
-    /// <summary>Disposes every region of this snapshot. Use only when nothing refers to them any more.</summary>
+    /// <summary>
+    /// Adds a reference to the snapshot and returns it, for a holder that keeps using the snapshot independently of its
+    /// creator (give it up with <see cref="Release"/>). Acquire only a snapshot you already hold a reference to; to take the
+    /// current snapshot of an <see cref="AtomicGuestMemory"/>, use <see cref="AtomicGuestMemory.Acquire"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">Every reference is gone.</exception>
+    public GuestMemory Acquire()
+    {
+        ObjectDisposedException.ThrowIf(!TryAcquire(), this);
+        return this;
+    }
+
+    /// <summary>Adds a reference to the snapshot unless every reference is already gone; true when it did.</summary>
+    public bool TryAcquire() => ReferenceCounting.TryAdd(ref _references);
+
+    /// <summary>
+    /// Gives up one reference taken with <see cref="Acquire"/> (or handed over by <see cref="AtomicGuestMemory.Replace"/>).
+    /// The last one gives up the snapshot's references to its regions. Do not use the snapshot afterwards.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">Every reference is already gone.</exception>
+    public void Release()
+    {
+        ObjectDisposedException.ThrowIf(!ReferenceCounting.TryRemove(ref _references, out bool last), this);
+        if (last)
+        {
+            ReleaseRegions(_regions);
+        }
+    }
+
+    /// <summary>Gives up the creator's reference (once; later calls do nothing). See <see cref="Release"/>.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _creatorReleased, 1) == 0)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>
+    /// Disposes every region of this snapshot (gives up their creators' references) and this snapshot (<see cref="Dispose"/>):
+    /// for memory whose regions and snapshot are all the caller's, such as a VM's RAM when the VM is gone. A region
+    /// another live snapshot still holds stays mapped until that snapshot goes too.
+    /// </summary>
     public void DisposeRegions()
     {
         foreach (var region in _regions)
         {
             region.Dispose();
         }
+
+        Dispose();
     }
 
-    /// <summary>A new snapshot with <paramref name="region"/> added in address order.</summary>
+    /// <summary>A new snapshot (owned by the caller) with <paramref name="region"/> added in address order.</summary>
     /// <exception cref="InvalidRegionLayoutException">The region overlaps one already present.</exception>
+    /// <exception cref="ObjectDisposedException">Every reference to this snapshot is gone.</exception>
     public GuestMemory WithRegion(MemoryRegion region)
     {
         ArgumentNullException.ThrowIfNull(region);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var list = new List<MemoryRegion>(_regions) { region };
         list.Sort(static (a, b) => a.GuestBase.CompareTo(b.GuestBase));
         return Create(CollectionsMarshal.AsSpan(list));
     }
 
-    /// <summary>A new snapshot without <paramref name="region"/>.</summary>
+    /// <summary>A new snapshot (owned by the caller) without <paramref name="region"/>. This snapshot keeps its reference to the region.</summary>
     /// <exception cref="ArgumentException">The region is not part of this snapshot.</exception>
     /// <exception cref="InvalidRegionLayoutException">It is the last region.</exception>
+    /// <exception cref="ObjectDisposedException">Every reference to this snapshot is gone.</exception>
     public GuestMemory WithoutRegion(MemoryRegion region)
     {
         int index = Array.IndexOf(_regions, region);
@@ -153,6 +230,7 @@ public sealed unsafe class GuestMemory
             throw new ArgumentException($"Region {region?.Range} is not part of this guest memory.", nameof(region));
         }
 
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var list = new List<MemoryRegion>(_regions);
         list.RemoveAt(index);
         return Create(CollectionsMarshal.AsSpan(list));
@@ -318,7 +396,8 @@ public sealed unsafe class GuestMemory
 
     /// <summary>
     /// Gets a read-only span over <paramref name="length"/> bytes of guest memory for zero-copy reads, when the range lies
-    /// inside one region (of any kind, read-only ones included). The span is valid while the region lives; the guest may change the bytes concurrently.
+    /// inside one region (of any kind, read-only ones included). The span is valid while the caller holds a reference to
+    /// this snapshot; the guest may change the bytes concurrently.
     /// </summary>
     public bool TryGetReadOnlySpan(GuestAddress address, int length, out ReadOnlySpan<byte> span)
     {
@@ -339,7 +418,7 @@ public sealed unsafe class GuestMemory
     /// region: false for a read-only region (whose mapping would fault on a write), a hole or a range split across regions.
     /// The pages of the range are marked dirty before the span is returned, so a dirty-log reader that resets the bitmap
     /// while the caller is still writing through the span must mark those pages again itself (or take the bitmap only once
-    /// devices are paused). The span is valid while the region lives.
+    /// devices are paused). The span is valid while the caller holds a reference to this snapshot.
     /// </summary>
     public bool TryGetWritableSpan(GuestAddress address, int length, out Span<byte> span)
     {
@@ -481,6 +560,16 @@ public sealed unsafe class GuestMemory
 
     /// <summary>Formats the region list.</summary>
     public override string ToString() => $"GuestMemory [{string.Join(", ", _regions.Select(r => r.Range.ToString()))}]";
+
+    private static InvalidRegionLayoutException Disposed(MemoryRegion region) => new($"Region {region.Range} is disposed.");
+
+    private static void ReleaseRegions(ReadOnlySpan<MemoryRegion> regions)
+    {
+        foreach (var region in regions)
+        {
+            region.ReleaseReference();
+        }
+    }
 
     /// <summary>
     /// The one region walk behind every access that is not a single-region fast path: from <paramref name="address"/>,

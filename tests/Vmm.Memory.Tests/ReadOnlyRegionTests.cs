@@ -30,7 +30,7 @@ public sealed class ReadOnlyRegionTests
         using var low = MemoryRegion.CreateAnonymous(GuestAddress.Zero, Page, new MemoryRegionOptions { TrackDirtyPages = true });
         using var rom = MapReadOnly(file, Page);
         using var high = MemoryRegion.CreateAnonymous(new GuestAddress(2 * Page), Page);
-        var memory = GuestMemory.Create(low, rom, high);
+        using var memory = GuestMemory.Create(low, rom, high);
 
         Assert.False(memory.TryGetWritableSpan(new GuestAddress(Page), 16, out var writable));
         Assert.True(writable.IsEmpty);

@@ -76,6 +76,8 @@ internal sealed class AddressSpaceModel : IDisposable
 
     public void Dispose()
     {
+        // Null when a region could not be created.
+        Memory?.Dispose();
         foreach (var region in _owned)
         {
             region.Dispose();
