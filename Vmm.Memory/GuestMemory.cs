@@ -580,7 +580,7 @@ public sealed unsafe class GuestMemory : IDisposable
     /// Returns the bytes handled: a prefix of the range.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ulong Walk<TAccess>(ulong address, ulong length, RegionWalkMode mode, ref TAccess access)
+    internal ulong Walk<TAccess>(ulong address, ulong length, RegionWalkMode mode, ref TAccess access)
         where TAccess : IRegionAccess, allows ref struct
     {
         ulong done = 0;

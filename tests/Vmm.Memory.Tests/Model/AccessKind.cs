@@ -16,4 +16,9 @@ public enum AccessKind
     CompareExchange,
     ThrowingRead,
     ThrowingWrite,
+    ReadFromFile,
+    WriteToFile,
+    WalkRead,
+    WalkWrite,
+    WalkProbeWrite,
 }
