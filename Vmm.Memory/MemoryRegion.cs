@@ -197,13 +197,13 @@ public sealed unsafe class MemoryRegion : IDisposable
     /// The span is valid only while the caller holds a reference to the region. Writes through it are not dirty-tracked
     /// (unlike <see cref="GuestMemory.TryGetWritableSpan"/>): mark <see cref="DirtyPages"/> yourself if it matters.
     /// </summary>
-    /// <exception cref="ReadOnlyGuestMemoryException">The region is mapped read-only: a write through a span would fault on the host.</exception>
+    /// <exception cref="ReadOnlyGuestMemoryException">The region is mapped read-only (and the span not empty): a write through it would fault on the host.</exception>
     /// <exception cref="ObjectDisposedException">The mapping is gone.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the region.</exception>
     public Span<byte> GetWritableSpan(ulong offset, int length)
     {
         byte* p = Locate(offset, length);
-        if (!IsWritable)
+        if (!IsWritable && length > 0)
         {
             var address = new GuestAddress(GuestBase.Value + offset);
             throw new ReadOnlyGuestMemoryException(address, (ulong)length, address);

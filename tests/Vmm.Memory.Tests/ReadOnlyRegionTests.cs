@@ -21,6 +21,7 @@ public sealed class ReadOnlyRegionTests
         Assert.Equal(new GuestAddress(0x8000 + Page + 8), e.FaultAddress);
         Assert.Equal(4UL, e.Length);
         Assert.Equal(0x33333333u, BitConverter.ToUInt32(region.GetReadOnlySpan(Page + 8, 4)));
+        Assert.Equal(0, region.GetWritableSpan(Page, 0).Length);
     }
 
     [Fact]
