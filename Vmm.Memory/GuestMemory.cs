@@ -289,6 +289,14 @@ public sealed unsafe class GuestMemory : IDisposable
     private bool TryReadSlow<T>(GuestAddress address, out T value)
         where T : unmanaged
     {
+        byte* p = Contiguous(address.Value, sizeof(T), RegionWalkMode.Read);
+        if (p != null)
+        {
+            value = Unsafe.ReadUnaligned<T>(p);
+            return true;
+        }
+
+        // Split across adjacent regions, or not all backed.
         T local = default;
         bool ok = ReadPartial(address, new Span<byte>(&local, sizeof(T))) == sizeof(T);
         value = ok ? local : default;
@@ -320,7 +328,16 @@ public sealed unsafe class GuestMemory : IDisposable
             return true;
         }
 
-        return TryWriteSlow(address.Value, new ReadOnlySpan<byte>(&value, sizeof(T)));
+        return TryWriteValueSlow(address.Value, value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryWriteValueSlow<T>(ulong address, T value)
+        where T : unmanaged
+    {
+        var write = new WriteValue<T>(value);
+        return Walk(address, (ulong)sizeof(T), RegionWalkMode.Write, ref write) == (ulong)sizeof(T)
+            || TryWriteSlow(address, new ReadOnlySpan<byte>(&value, sizeof(T)));
     }
 
     /// <summary>Fills <paramref name="destination"/> from guest memory.</summary>
