@@ -120,6 +120,19 @@ public sealed class VsockHarness : IDisposable
         return packets;
     }
 
+    /// <summary>The used elements the device returned, raw (for chains the harness did not post itself).</summary>
+    public List<UsedElement> TakeRxRaw()
+    {
+        var used = new List<UsedElement>();
+        while (Rx.TryTakeUsed(out var element))
+        {
+            _rxInFlight.Remove((ushort)element.Id);
+            used.Add(element);
+        }
+
+        return used;
+    }
+
     /// <summary>A header from the guest to the host, with the guest's credit.</summary>
     public static VsockHeader Header(VsockOperation operation, uint guestPort, uint hostPort, uint length = 0, uint flags = 0, uint bufferAllocation = GuestBufferAllocation, uint forwardCount = 0) => new()
     {

@@ -310,6 +310,65 @@ public sealed class VirtioVsockTests
     }
 
     [Fact]
+    public void Transmit_HeaderOutsideGuestMemory_DroppedAndCounted()
+    {
+        using var h = new VsockHarness();
+        h.PostRx(4);
+        h.Tx.AddChain(new Testing.SimulatedBuffer(new Memory.GuestAddress(64UL << 20), VsockHeader.Size, false));
+        h.Driver.Notify(VirtioVsock.TransmitQueue);
+        Assert.True(h.Tx.TryTakeUsed(out _));
+        Assert.Empty(h.TakeRx());
+        Assert.Contains(h.Device.ReadCounters(), c => c is { Name: "malformed-chains", Value: 1 });
+        Assert.Equal(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk | DeviceStatus.DriverOk, h.Transport.Status);
+    }
+
+    [Fact]
+    public void Transmit_PayloadOutsideGuestMemory_ResetAndHostSocketClosed()
+    {
+        using var h = new VsockHarness();
+        using var listener = h.ListenOnHostPort(ServicePort);
+        h.PostRx(8);
+        using var server = h.AcceptGuestConnection(listener, GuestPort, ServicePort);
+        var header = h.Allocate(VsockHeader.Size);
+        h.Memory.Write(header, VsockHarness.Header(VsockOperation.ReadWrite, GuestPort, ServicePort, 100));
+        h.Tx.AddChain(new Testing.SimulatedBuffer(header, VsockHeader.Size, false), new Testing.SimulatedBuffer(new Memory.GuestAddress(64UL << 20), 100, false));
+        h.Driver.Notify(VirtioVsock.TransmitQueue);
+        Assert.True(h.Tx.TryTakeUsed(out _));
+        Assert.Equal(VsockOperation.Reset, Assert.Single(h.PumpRx()).Operation);
+        AssertClosedByPeer(server);
+        Assert.Contains(h.Device.ReadCounters(), c => c is { Name: "malformed-chains", Value: 1 });
+    }
+
+    [Fact]
+    public void Receive_ChainWithDeviceReadableDescriptor_ReturnedEmptyAndNextUsed()
+    {
+        using var h = new VsockHarness();
+        var bad = h.Allocate(VsockHarness.RxBufferSize);
+        h.Rx.AddChain(new Testing.SimulatedBuffer(bad, VsockHeader.Size, false), new Testing.SimulatedBuffer(bad.Add(VsockHeader.Size), 4096, true));
+        h.PostRx(1);
+        h.Send(VsockHarness.Header(VsockOperation.Request, GuestPort, 77));
+        var packets = h.TakeRxRaw();
+        Assert.Equal(2, packets.Count);
+        Assert.Equal(0u, packets[0].Length);
+        Assert.Equal((uint)VsockHeader.Size, packets[1].Length);
+        Assert.Contains(h.Device.ReadCounters(), c => c is { Name: "malformed-chains", Value: 1 });
+    }
+
+    [Fact]
+    public void Notify_StormWithNothingPosted_NoPacketsNoFaults()
+    {
+        using var h = new VsockHarness();
+        for (int i = 0; i < 10000; i++)
+        {
+            h.Driver.Notify(i % 3);
+        }
+
+        Assert.Empty(h.TakeRx());
+        Assert.Equal(0, h.Device.ConnectionCount);
+        Assert.Equal(DeviceStatus.Acknowledge | DeviceStatus.Driver | DeviceStatus.FeaturesOk | DeviceStatus.DriverOk, h.Transport.Status);
+    }
+
+    [Fact]
     public void Transmit_DuplicateRequest_ResetAndConnectionClosed()
     {
         using var h = new VsockHarness();
