@@ -37,6 +37,7 @@ public sealed unsafe class GuestMemory : IDisposable
     private readonly MemoryRegion[] _regions;
     private readonly ulong[] _starts;
     private readonly ulong[] _lasts;
+    private readonly bool[] _writable;
 
     // The first region, unpacked for the fast path of small accesses (most guest RAM of a VM lives there).
     private readonly ulong _start0;
@@ -60,11 +61,13 @@ public sealed unsafe class GuestMemory : IDisposable
         _dirty0 = regions[0].DirtyPages;
         _starts = new ulong[regions.Length];
         _lasts = new ulong[regions.Length];
+        _writable = new bool[regions.Length];
         ulong total = 0;
         for (int i = 0; i < regions.Length; i++)
         {
             _starts[i] = regions[i].GuestBase.Value;
             _lasts[i] = regions[i].LastAddress.Value;
+            _writable[i] = regions[i].IsWritable;
             total += regions[i].Size;
         }
 
@@ -335,8 +338,9 @@ public sealed unsafe class GuestMemory : IDisposable
     private bool TryWriteValueSlow<T>(ulong address, T value)
         where T : unmanaged
     {
+        // The value whole inside one writable region (one step of a walk), or else byte-wise.
         var write = new WriteValue<T>(value);
-        return Walk(address, (ulong)sizeof(T), RegionWalkMode.Write, ref write) == (ulong)sizeof(T)
+        return Step(address, (ulong)sizeof(T), 0, RegionWalkMode.Write, ref write) == (ulong)sizeof(T)
             || TryWriteSlow(address, new ReadOnlySpan<byte>(&value, sizeof(T)));
     }
 
@@ -589,64 +593,108 @@ public sealed unsafe class GuestMemory : IDisposable
     }
 
     /// <summary>
-    /// The one region walk behind every access that is not a single-region fast path: from <paramref name="address"/>,
-    /// offers <paramref name="access"/> the part of [<paramref name="address"/>, +<paramref name="length"/>) inside each
-    /// region in turn (at most <see cref="int.MaxValue"/> bytes at a time), stopping at a hole, at the top of the address
-    /// space, at a read-only region unless <paramref name="mode"/> is <see cref="RegionWalkMode.Read"/>, or when the
-    /// access handles nothing. With <see cref="RegionWalkMode.Write"/> it marks the bytes handled dirty after each piece.
-    /// Returns the bytes handled: a prefix of the range.
+    /// The one region walk behind every access outside the first-region fast paths: from <paramref name="address"/>, offers
+    /// <paramref name="access"/> the part of [<paramref name="address"/>, +<paramref name="length"/>) inside each region in
+    /// turn (<see cref="Piece"/>), stopping at a hole, at the top of the address space, at a read-only region unless
+    /// <paramref name="mode"/> is <see cref="RegionWalkMode.Read"/>, or when the access handles nothing. With
+    /// <see cref="RegionWalkMode.Write"/> it marks the bytes handled dirty after each piece. Returns the bytes handled: a
+    /// prefix of the range. Accesses that must lie inside one region (spans, atomics, whole values) take just its first
+    /// piece (<see cref="Contiguous"/>, <see cref="Step"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal ulong Walk<TAccess>(ulong address, ulong length, RegionWalkMode mode, ref TAccess access)
         where TAccess : IRegionAccess, allows ref struct
     {
-        ulong done = 0;
+        // The first piece is taken outside the loop: nearly every access lies inside one region, and with the loop out of
+        // the way the JIT folds a constant length (a value, an atomic) into the piece arithmetic, as a single lookup would.
+        ulong first = length == 0 ? 0 : Step(address, length, 0, mode, ref access);
+        return first == 0 || first == length ? first : WalkOn(address, length, first, mode, ref access);
+    }
+
+    /// <summary>The rest of a <see cref="Walk"/> after its first piece: the pieces from <paramref name="start"/> + <paramref name="done"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong WalkOn<TAccess>(ulong start, ulong length, ulong done, RegionWalkMode mode, ref TAccess access)
+        where TAccess : IRegionAccess, allows ref struct
+    {
         while (done < length)
         {
-            int index = FindIndex(address);
-            if (index < 0)
+            ulong address = start + done;
+            if (address < start)
+            {
+                // The last piece ended at the top of the address space.
+                break;
+            }
+
+            ulong handled = Step(address, length - done, done, mode, ref access);
+            if (handled == 0)
             {
                 break;
             }
 
-            var region = _regions[index];
-            if (mode != RegionWalkMode.Read && !region.IsWritable)
-            {
-                break;
-            }
-
-            ulong offset = address - _starts[index];
-            ulong available = _lasts[index] - address + 1;
-            ulong wanted = Math.Min(length - done, int.MaxValue);
-            int handled = access.Access(region, offset, (int)Math.Min(available, wanted), done);
-            if (handled <= 0)
-            {
-                break;
-            }
-
-            if (mode == RegionWalkMode.Write)
-            {
-                region.DirtyPages?.MarkUnchecked(offset, (ulong)handled);
-            }
-
-            done += (ulong)handled;
-            ulong next = address + (ulong)handled;
-            if (next < address)
-            {
-                // The region ends at the top of the address space.
-                break;
-            }
-
-            address = next;
+            done += handled;
         }
 
         return done;
     }
 
     /// <summary>
+    /// Offers <paramref name="access"/> the piece of the remaining <paramref name="remaining"/> bytes at <paramref name="address"/>
+    /// inside the region holding it, and marks it dirty for a write walk; returns the bytes handled, 0 to stop the walk.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Step<TAccess>(ulong address, ulong remaining, ulong done, RegionWalkMode mode, ref TAccess access)
+        where TAccess : IRegionAccess, allows ref struct
+    {
+        ulong length = Piece(address, remaining, mode, out int index, out ulong offset);
+        if (length == 0)
+        {
+            return 0;
+        }
+
+        var region = _regions[index];
+        ulong handled = access.Access(region, offset, length, done);
+        if (handled != 0)
+        {
+            Written(region, offset, handled, mode);
+        }
+
+        return handled;
+    }
+
+    /// <summary>
+    /// The piece of the <paramref name="remaining"/> bytes at <paramref name="address"/> inside the region holding it: the
+    /// region's index, the offset in it and the length; 0 at a hole or, unless <paramref name="mode"/> is
+    /// <see cref="RegionWalkMode.Read"/>, in a read-only region. <paramref name="remaining"/> ≥ 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong Piece(ulong address, ulong remaining, RegionWalkMode mode, out int index, out ulong offset)
+    {
+        index = FindIndex(address);
+        if (index < 0 || (mode != RegionWalkMode.Read && !_writable[index]))
+        {
+            offset = 0;
+            return 0;
+        }
+
+        offset = address - _starts[index];
+        return Math.Min(_lasts[index] - address + 1, remaining);
+    }
+
+    /// <summary>Marks a piece dirty after a write walk handled it (the bytes are written, or about to be through a span or atomic).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Written(MemoryRegion region, ulong offset, ulong length, RegionWalkMode mode)
+    {
+        if (mode == RegionWalkMode.Write)
+        {
+            region.DirtyPages?.MarkUnchecked(offset, length);
+        }
+    }
+
+    /// <summary>
     /// How many bytes from <paramref name="address"/> are backed before the first hole, the top of the
     /// address space or, for a write, the first read-only region.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong ValidPrefix(ulong address, ulong length, bool write)
     {
         var probe = default(ProbeAccess);
@@ -654,11 +702,18 @@ public sealed unsafe class GuestMemory : IDisposable
     }
 
     /// <summary>The host address of [address, +length) when it lies inside one region (writable, for a write walk), else null. length ≥ 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* Contiguous(ulong address, int length, RegionWalkMode mode)
     {
-        var access = new ContiguousAccess(length);
-        Walk(address, (ulong)length, mode, ref access);
-        return access.Host;
+        // One piece or nothing.
+        if (Piece(address, (ulong)length, mode, out int index, out ulong offset) != (ulong)length)
+        {
+            return null;
+        }
+
+        var region = _regions[index];
+        Written(region, offset, (ulong)length, mode);
+        return region.Host + offset;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -669,8 +724,7 @@ public sealed unsafe class GuestMemory : IDisposable
             return false;
         }
 
-        var copy = new CopyToGuest(source);
-        Walk(address, (ulong)source.Length, RegionWalkMode.Write, ref copy);
+        WritePartial(new GuestAddress(address), source);
         return true;
     }
 
@@ -711,6 +765,7 @@ public sealed unsafe class GuestMemory : IDisposable
     }
 
     /// <summary>A naturally aligned value never crosses a region boundary (regions are page-aligned); a write marks it dirty before the caller stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private byte* TryAligned(ulong address, int size, bool write) =>
         (address & (ulong)(size - 1)) != 0 ? null : Contiguous(address, size, write ? RegionWalkMode.Write : RegionWalkMode.Read);
 

@@ -6,9 +6,9 @@ internal readonly unsafe ref struct CopyFromGuest(Span<byte> destination) : IReg
     private readonly Span<byte> _destination = destination;
 
     /// <inheritdoc/>
-    public int Access(MemoryRegion region, ulong offset, int length, ulong done)
+    public ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done)
     {
-        new ReadOnlySpan<byte>(region.Host + offset, length).CopyTo(_destination.Slice((int)done, length));
+        new ReadOnlySpan<byte>(region.Host + offset, (int)length).CopyTo(_destination.Slice((int)done, (int)length));
         return length;
     }
 }

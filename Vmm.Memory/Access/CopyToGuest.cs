@@ -6,9 +6,9 @@ internal readonly unsafe ref struct CopyToGuest(ReadOnlySpan<byte> source) : IRe
     private readonly ReadOnlySpan<byte> _source = source;
 
     /// <inheritdoc/>
-    public int Access(MemoryRegion region, ulong offset, int length, ulong done)
+    public ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done)
     {
-        _source.Slice((int)done, length).CopyTo(new Span<byte>(region.Host + offset, length));
+        _source.Slice((int)done, (int)length).CopyTo(new Span<byte>(region.Host + offset, (int)length));
         return length;
     }
 }

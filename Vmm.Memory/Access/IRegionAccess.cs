@@ -11,6 +11,8 @@ internal interface IRegionAccess
     /// Handles <paramref name="length"/> bytes (at least one) at <paramref name="offset"/> in <paramref name="region"/>,
     /// which are bytes [<paramref name="done"/>, +<paramref name="length"/>) of the access. Returns how many of them it
     /// handled: 0 stops the walk, fewer than offered make the walk continue after the bytes handled.
+    /// The walk never offers more than the access's length, so an access of at most <see cref="int.MaxValue"/> bytes
+    /// (a span) gets pieces that fit an <see cref="int"/>.
     /// </summary>
-    int Access(MemoryRegion region, ulong offset, int length, ulong done);
+    ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done);
 }

@@ -4,5 +4,5 @@ namespace Vmm.Memory.Access;
 internal struct ProbeAccess : IRegionAccess
 {
     /// <inheritdoc/>
-    public readonly int Access(MemoryRegion region, ulong offset, int length, ulong done) => length;
+    public readonly ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done) => length;
 }

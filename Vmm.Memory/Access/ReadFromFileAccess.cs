@@ -9,6 +9,6 @@ internal readonly unsafe struct ReadFromFileAccess(SafeFileHandle file, long fil
     private readonly long _fileOffset = fileOffset;
 
     /// <inheritdoc/>
-    public int Access(MemoryRegion region, ulong offset, int length, ulong done) =>
-        RandomAccess.Read(_file, new Span<byte>(region.Host + offset, length), _fileOffset + (long)done);
+    public ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done) =>
+        (ulong)RandomAccess.Read(_file, new Span<byte>(region.Host + offset, (int)length), _fileOffset + (long)done);
 }

@@ -9,9 +9,9 @@ internal readonly unsafe struct WriteToFileAccess(SafeFileHandle file, long file
     private readonly long _fileOffset = fileOffset;
 
     /// <inheritdoc/>
-    public int Access(MemoryRegion region, ulong offset, int length, ulong done)
+    public ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done)
     {
-        RandomAccess.Write(_file, new ReadOnlySpan<byte>(region.Host + offset, length), _fileOffset + (long)done);
+        RandomAccess.Write(_file, new ReadOnlySpan<byte>(region.Host + offset, (int)length), _fileOffset + (long)done);
         return length;
     }
 }

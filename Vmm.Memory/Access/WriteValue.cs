@@ -12,9 +12,9 @@ internal readonly unsafe struct WriteValue<T>(T value) : IRegionAccess
     private readonly T _value = value;
 
     /// <inheritdoc/>
-    public int Access(MemoryRegion region, ulong offset, int length, ulong done)
+    public ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done)
     {
-        if (length != sizeof(T))
+        if (length != (ulong)sizeof(T))
         {
             return 0;
         }

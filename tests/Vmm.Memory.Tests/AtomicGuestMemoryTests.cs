@@ -176,7 +176,7 @@ public sealed class AtomicGuestMemoryTests
     }
 
     [Fact]
-    public void Replace_HandsTheReferenceToThePreviousSnapshotOver()
+    public void Replace_AtomicHeldThePreviousSnapshot_HandsThatReferenceToTheCaller()
     {
         var first = GuestMemory.Allocate([new GuestRange(GuestAddress.Zero, Page)]);
         var second = GuestMemory.Allocate([new GuestRange(GuestAddress.Zero, Page)]);

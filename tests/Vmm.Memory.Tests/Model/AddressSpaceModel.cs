@@ -622,16 +622,16 @@ internal sealed class AddressSpaceModel : IDisposable
         foreach (var (region, offset, length, at) in access.Pieces)
         {
             ulong address = a.Value + at;
-            int handled = access.Cap > 0 ? Math.Min(length, access.Cap) : length;
-            bool endsAtRegionEnd = offset + (ulong)length == region.Size;
-            bool endsAtRangeEnd = at + (ulong)length == (ulong)n;
-            if (at != covered || length <= 0 || region.GuestBase.Value + offset != address || RegionOf(address) != _placed.FindIndex(p => p.Region == region)
-                || offset + (ulong)length > region.Size || !(endsAtRegionEnd || endsAtRangeEnd))
+            ulong handled = access.Cap > 0 ? Math.Min(length, (ulong)access.Cap) : length;
+            bool endsAtRegionEnd = offset + length == region.Size;
+            bool endsAtRangeEnd = at + length == (ulong)n;
+            if (at != covered || length == 0 || region.GuestBase.Value + offset != address || RegionOf(address) != _placed.FindIndex(p => p.Region == region)
+                || offset + length > region.Size || !(endsAtRegionEnd || endsAtRangeEnd))
             {
                 return $"Walk({mode}) offered {region} +0x{offset:x} len {length} at {at} after {covered} bytes";
             }
 
-            covered += (ulong)handled;
+            covered += handled;
         }
 
         if (mode == RegionWalkMode.Write)

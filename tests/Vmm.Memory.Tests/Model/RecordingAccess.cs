@@ -10,11 +10,11 @@ internal readonly struct RecordingAccess(int cap) : IRegionAccess
 {
     public int Cap { get; } = cap;
 
-    public List<(MemoryRegion Region, ulong Offset, int Length, ulong Done)> Pieces { get; } = [];
+    public List<(MemoryRegion Region, ulong Offset, ulong Length, ulong Done)> Pieces { get; } = [];
 
-    public int Access(MemoryRegion region, ulong offset, int length, ulong done)
+    public ulong Access(MemoryRegion region, ulong offset, ulong length, ulong done)
     {
         Pieces.Add((region, offset, length, done));
-        return Cap > 0 ? Math.Min(length, Cap) : length;
+        return Cap > 0 ? Math.Min(length, (ulong)Cap) : length;
     }
 }
