@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Vmm.Memory.Tests;
 
 /// <summary><see cref="MemoryRegion.TryDiscard"/>: pages given back to the host, and the cases it refuses.</summary>
@@ -94,24 +92,19 @@ public sealed class RegionDiscardTests
         Assert.Throws<ObjectDisposedException>(() => region.TryDiscard(0, Page));
     }
 
-    /// <summary>The resident bytes of the region's mapping, from /proc/self/smaps (exact, unlike the process's VmRSS).</summary>
+    /// <summary>The resident pages of exactly the region, in bytes: the present bits of /proc/self/pagemap (smaps counts whole VMAs, which the kernel merges).</summary>
     private static long ResidentBytes(MemoryRegion region)
     {
-        string start = region.HostAddress.ToString("x", CultureInfo.InvariantCulture);
-        bool inMapping = false;
-        foreach (string line in File.ReadLines("/proc/self/smaps"))
+        var entries = new byte[region.Size / Page * 8];
+        using var pagemap = File.OpenHandle("/proc/self/pagemap");
+        Assert.Equal(entries.Length, RandomAccess.Read(pagemap, entries, region.HostAddress / (long)Page * 8));
+        long present = 0;
+        for (int i = 0; i < entries.Length; i += 8)
         {
-            if (!inMapping)
-            {
-                inMapping = line.StartsWith(start + "-", StringComparison.Ordinal);
-            }
-            else if (line.StartsWith("Rss:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-            }
+            present += (long)(BitConverter.ToUInt64(entries, i) >> 63);
         }
 
-        throw new InvalidOperationException($"mapping {start} not in /proc/self/smaps");
+        return present * (long)Page;
     }
 
     private static long[] DirtyPageIndices(DirtyBitmap bitmap)
