@@ -454,6 +454,46 @@ public sealed class VirtioBalloonTests
         Assert.Equal(0x10000, h.Counter("refused-report-bytes"));
     }
 
+    [Fact]
+    public void InflateDeflateReportStats_SteadyState_AllocateNothing()
+    {
+        using var h = new BalloonHarness(new VirtioBalloonOptions { StatisticsInterval = TimeSpan.FromSeconds(1), FreePageReporting = true }).Start();
+        var pages = h.Inflate.AllocateBuffer(256 * 4);
+        for (int i = 0; i < 256; i++)
+        {
+            h.Memory.Write(pages.Add((ulong)(4 * i)), (uint)(h.RamFirstPage + (ulong)(2 * i)) ^ (i % 3 == 0 ? 0x40_0000u : 0));
+        }
+
+        h.Inflate.WriteDescriptor(0, new Descriptor(pages, 256 * 4, DescriptorFlags.None, 0));
+        h.Deflate.WriteDescriptor(0, new Descriptor(pages, 256 * 4, DescriptorFlags.None, 0));
+        h.Reporting!.WriteDescriptor(0, new Descriptor(new GuestAddress(BalloonHarness.RamBase), 64 << 10, DescriptorFlags.Write, 0));
+        PostStats(h, (VirtioBalloonStatTag.FreeMemory, 1), (VirtioBalloonStatTag.TotalMemory, 2));
+        h.Stats!.WriteDescriptor(0, new Descriptor(new GuestAddress(BalloonHarness.RamBase), 20, DescriptorFlags.None, 0));
+
+        void Round()
+        {
+            h.Inflate.Publish(0);
+            h.Transport.NotifyQueue(0);
+            h.Deflate.Publish(0);
+            h.Transport.NotifyQueue(1);
+            h.Reporting.Publish(0);
+            h.Transport.NotifyQueue(h.ReportingIndex);
+            h.Stats.Publish(0);
+            h.Transport.NotifyQueue(h.StatsIndex);
+            h.Device.RequestStatistics();
+        }
+
+        Round();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            Round();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(101 * 85, h.Device.InflatedPages); // 128 pages fall in the 1 MiB of RAM, 43 of them moved out of it
+    }
+
     private static ushort PostStats(BalloonHarness h, params (VirtioBalloonStatTag Tag, ulong Value)[] entries)
     {
         var bytes = new byte[entries.Length * 10];
