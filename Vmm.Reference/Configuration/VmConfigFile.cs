@@ -29,6 +29,8 @@ internal sealed class VmConfigFile
 
     public bool? Rng { get; set; }
 
+    public BalloonFileEntry? Balloon { get; set; }
+
     public static VmConfig Load(string path)
     {
         VmConfigFile? file;
@@ -76,6 +78,7 @@ internal sealed class VmConfigFile
                 BootTimer = BootTimer ?? false,
                 GuestDecompression = GuestDecompression ?? false,
                 Rng = Rng ?? true,
+                Balloon = Balloon?.ToConfig(),
             };
             if (Memory is { } memory)
             {
@@ -102,6 +105,7 @@ internal sealed class VmConfigFile
                 config = config with { LogLevel = ParseEnum<LogLevel>(LogLevel, "logLevel") };
             }
 
+            config.Balloon?.CheckFits(config.MemoryBytes);
             return config;
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException)

@@ -71,6 +71,8 @@ internal sealed partial class MicroVm
             Attach("console", _virtioConsole);
         }
 
+        CreateBalloon();
+
         foreach (var device in _attached)
         {
             Log.Info("devices", $"{device.Name}: {device.TransportName} at 0x{device.Window.Start.Value:x}, irq {device.Irq}");
@@ -190,6 +192,7 @@ internal sealed partial class MicroVm
             Log.Info("stats", line.ToString());
         }
 
+        ReportBalloonStatistics();
         if (_uart is not null)
         {
             var line = new System.Text.StringBuilder("uart:");
