@@ -233,6 +233,13 @@ public sealed class VirtioBalloon : VirtioDevice, IDeviceCounters
             _statsTimer.Arm(_options.StatisticsInterval, _options.StatisticsInterval);
         }
 
+        // Linux primes the stats queue and kicks it before DRIVER_OK, when a transport drops notifications: take that
+        // buffer now (it carries the first statistics and is the one to return for the next report).
+        if (_statsQueue >= 0 && context.Queues[_statsQueue].IsReady)
+        {
+            ProcessStats();
+        }
+
         return true;
     }
 

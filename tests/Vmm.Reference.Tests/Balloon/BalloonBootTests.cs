@@ -17,7 +17,7 @@ public sealed partial class BalloonBootTests : IDisposable
     /// <summary>
     /// The in-guest steps (sourced by the test image's /init, so ok/fail are at hand; shell builtins except sleep and dd):
     /// wait for the inflation the driver starts at probe to settle, unbind the driver (it deflates everything) and read
-    /// the full MemTotal, fill free memory but 8 MiB with a tmpfs file (the host now backs those pages), announce it
+    /// the full MemTotal, fill free memory but 8 MiB with a file in a tmpfs of that size (the root tmpfs is limited to half the RAM; the host now backs those pages), announce it
     /// and give the host two seconds to read its RSS, free the file, bind the driver again (it inflates to num_pages
     /// again, now taking pages the host backs) and wait until MemTotal has dropped by the balloon (the driver takes
     /// balloon pages out of MemTotal when DEFLATE_ON_OOM is not negotiated).
@@ -51,10 +51,11 @@ public sealed partial class BalloonBootTests : IDisposable
         	b_meminfo
         	b_full=$b_total
         	b_fill=$(( (b_free - 8192) / 1024 ))
-        	busybox dd if=/dev/zero of=/balloon.fill bs=1M count=$b_fill 2>/dev/null
+        	mount -t tmpfs -o size=${b_fill}m vmmtest-balloon /mnt
+        	busybox dd if=/dev/zero of=/mnt/fill bs=1M count=$b_fill 2>/dev/null || echo "VMMTEST: balloon fill stopped early"
         	echo "VMMTEST: balloon filled $b_fill"
         	sleep 2
-        	: >/balloon.fill
+        	: >/mnt/fill
         	echo "$b_dev" >"$b_drv/bind"
         	b_n=0
         	b_meminfo
@@ -76,7 +77,7 @@ public sealed partial class BalloonBootTests : IDisposable
         long filledRss = 0;
         long inflatedRss = 0;
         var result = VmmProcess.Run(
-            ["run", "--kernel", GuestArtifacts.Vmlinux, "--initrd", initrd, "--memory", "128M", "--log-level", "info",
+            ["run", "--kernel", GuestArtifacts.Vmlinux, "--initrd", initrd, "--memory", "96M", "--log-level", "info",
              "--balloon", $"size={BalloonMiB}M,stats-interval=1",
              "--cmdline", $"console=ttyS0 panic=-1 reboot=t lpj=21000000 retain_initrd vmmtest=balloon,wait vmmtest_balloon_mib={BalloonMiB}"],
             BootTimeout,

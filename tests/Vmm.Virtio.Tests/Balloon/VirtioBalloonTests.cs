@@ -342,6 +342,23 @@ public sealed class VirtioBalloonTests
     }
 
     [Fact]
+    public void Stats_BufferPostedAndKickedBeforeDriverOk_AsLinuxDoes_TakenAtActivation()
+    {
+        using var h = new BalloonHarness(new VirtioBalloonOptions { StatisticsInterval = TimeSpan.FromSeconds(1) });
+        ushort head = PostStats(h, (VirtioBalloonStatTag.TotalMemory, 5));
+        Assert.Null(h.Device.Statistics);
+
+        h.Start();
+
+        Assert.True(h.Device.Statistics!.TryGetValue(VirtioBalloonStatTag.TotalMemory, out ulong total));
+        Assert.Equal(5UL, total);
+        Assert.False(h.Stats!.TryTakeUsed(out _));
+        Assert.True(h.Device.RequestStatistics());
+        Assert.True(h.Stats.TryTakeUsed(out var used));
+        Assert.Equal(head, used.Id);
+    }
+
+    [Fact]
     public void Stats_Timer_ArmedWithTheIntervalReturnsTheBufferAndStopsOnReset()
     {
         var interval = TimeSpan.FromSeconds(3);
