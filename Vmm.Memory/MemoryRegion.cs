@@ -264,6 +264,43 @@ public sealed unsafe class MemoryRegion : IDisposable
         return _host + offset;
     }
 
+    /// <summary>
+    /// Gives the pages of [<paramref name="offset"/>, +<paramref name="length"/>) back to the host (a balloon inflating,
+    /// free-page reporting): the next guest access reads zeros from a freshly faulted page. Private anonymous memory is
+    /// dropped with <c>madvise(MADV_DONTNEED)</c>; shared anonymous memory and a memfd the region created are freed with
+    /// <c>MADV_REMOVE</c> (their pages live in shmem, which DONTNEED would only unmap). The discarded pages are marked
+    /// dirty when dirty tracking is on (their content changed).
+    /// </summary>
+    /// <returns>
+    /// False, touching nothing, when the range is empty, not page-aligned or not inside the region, or when the region's
+    /// memory cannot be discarded: read-only, a file the caller mapped (its data would be lost or reappear), or hugetlbfs
+    /// pages (discardable only in whole huge pages).
+    /// </returns>
+    /// <exception cref="ObjectDisposedException">The region is disposed.</exception>
+    /// <exception cref="IOException">madvise failed on a valid range.</exception>
+    public bool TryDiscard(ulong offset, ulong length)
+    {
+        ObjectDisposedException.ThrowIf(_mapping.IsClosed, this);
+        const ulong pageMask = Libc.PageSize - 1;
+        bool discardable = IsWritable && (File is null || _ownsFile) && Options.HugePages != HugePageMode.HugeTlbFs;
+        if (!discardable || length == 0 || ((offset | length) & pageMask) != 0 || offset > Size || length > Size - offset)
+        {
+            return false;
+        }
+
+        int advice = Options.Shared ? Libc.MadvRemove : Libc.MadvDontNeed;
+        while (Libc.Madvise((nint)(_host + offset), (nuint)length, advice) != 0)
+        {
+            if (Marshal.GetLastPInvokeError() != Libc.EINTR)
+            {
+                throw OsError(advice == Libc.MadvRemove ? "madvise(MADV_REMOVE)" : "madvise(MADV_DONTNEED)");
+            }
+        }
+
+        DirtyPages?.MarkUnchecked(offset, length);
+        return true;
+    }
+
     private static void ValidateGeometry(GuestAddress guestBase, ulong size)
     {
         if (size == 0 || (size & (Libc.PageSize - 1)) != 0)

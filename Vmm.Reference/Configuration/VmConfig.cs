@@ -33,6 +33,8 @@ internal sealed record VmConfig
 
     /// <summary>The virtio-vsock device, or null for none.</summary>
     public VsockConfig? Vsock { get; init; }
+    /// <summary>The virtio-balloon device, or null for none.</summary>
+    public BalloonConfig? Balloon { get; init; }
 
     /// <summary>Leave PVM-specific command-line workarounds out even on a PVM host.</summary>
     public bool NoHostWorkarounds { get; init; }

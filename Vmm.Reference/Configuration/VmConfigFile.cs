@@ -30,6 +30,7 @@ internal sealed class VmConfigFile
     public bool? Rng { get; set; }
 
     public VsockFileEntry? Vsock { get; set; }
+    public BalloonFileEntry? Balloon { get; set; }
 
     public static VmConfig Load(string path)
     {
@@ -79,6 +80,7 @@ internal sealed class VmConfigFile
                 GuestDecompression = GuestDecompression ?? false,
                 Rng = Rng ?? true,
                 Vsock = Vsock?.ToConfig(path),
+                Balloon = Balloon?.ToConfig(),
             };
             if (Memory is { } memory)
             {
@@ -105,6 +107,7 @@ internal sealed class VmConfigFile
                 config = config with { LogLevel = ParseEnum<LogLevel>(LogLevel, "logLevel") };
             }
 
+            config.Balloon?.CheckFits(config.MemoryBytes);
             return config;
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException)

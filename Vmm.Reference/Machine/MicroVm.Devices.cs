@@ -72,6 +72,7 @@ internal sealed partial class MicroVm
         }
 
         CreateVsock();
+        CreateBalloon();
 
         foreach (var device in _attached)
         {
@@ -192,6 +193,7 @@ internal sealed partial class MicroVm
             Log.Info("stats", line.ToString());
         }
 
+        ReportBalloonStatistics();
         if (_uart is not null)
         {
             var line = new System.Text.StringBuilder("uart:");
