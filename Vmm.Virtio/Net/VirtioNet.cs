@@ -44,6 +44,7 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
     private const int SmallFrameLength = 1518;
     private const int MaxSegments = RxBufferList.MaxPieces;
     private const int RxFramesPerWake = 256;
+    private const int RxTarget = VirtioNetHeader.Size + MaxFrameLength;
 
     private static readonly string[] DropNames =
     [
@@ -74,7 +75,6 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
     private ushort _status = StatusLinkUp;
     private bool _mergeable;
     private bool _guestChecksum;
-    private long _rxNeeded;
     private long _rxDeferred;
     private DescriptorChain _txPending;
     private bool _hasTxPending;
@@ -242,7 +242,6 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
         }
 
         _mergeable = context.HasFeatures(VirtioNetFeatures.MergeableRxBuffers);
-        _rxNeeded = VirtioNetHeader.Size + (guestGso ? MaxFrameLength : SmallFrameLength);
         _rxNotifications = true;
         _tapWatch = _events.Watch(_tap.Handle, DeviceEvents.Readable, _onTapEvent);
         _watchingReadable = true;
@@ -460,7 +459,7 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
     private RxFill FillBuffers(VirtioDeviceContext context, SplitQueue queue, ref bool completed)
     {
         int maxChains = _mergeable ? int.MaxValue : 1;
-        while (_rx.Capacity < _rxNeeded && _rx.ChainCount < maxChains && _rx.HasRoom)
+        while (_rx.Capacity < RxTarget && _rx.ChainCount < maxChains && _rx.HasRoom)
         {
             if (!queue.TryPop(out var chain, out var error))
             {
@@ -501,8 +500,9 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
             return RxFill.Starved;
         }
 
-        // With mergeable buffers, wait until the largest frame fits (or no more chains can be held) rather than truncate.
-        bool enough = _rx.Capacity >= _rxNeeded || !_mergeable || !_rx.HasRoom;
+        // With mergeable buffers hold enough for the largest frame when the driver has posted that much; with less,
+        // read once a full-sized Ethernet frame fits (a larger one is then dropped, as a NIC out of buffers would).
+        bool enough = !_mergeable || !_rx.HasRoom || _rx.Capacity >= VirtioNetHeader.Size + SmallFrameLength;
         return enough ? RxFill.Ready : RxFill.Starved;
     }
 
