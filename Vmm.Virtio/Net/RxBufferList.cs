@@ -9,13 +9,17 @@ namespace Vmm.Virtio.Net;
 /// The receive chains the device has popped and not yet filled, held as one iovec list over guest memory (host
 /// pointers resolved and bounds-checked when the chain was popped, pages marked dirty then), so that one readv(2)
 /// from the tap lands a frame straight in the guest's buffers, spanning as many chains as it needs (MRG_RXBUF).
-/// Bounded: at most the queue size in chains and <see cref="MaxPieces"/> (the kernel's IOV_MAX) in pieces.
+/// Bounded: at most the queue size in chains and <see cref="MaxPieces"/> pieces. One more piece always follows them:
+/// a one-byte sink outside guest memory, because the tap returns only the bytes it copied — a frame that reaches the
+/// sink did not fit, and is dropped rather than delivered cut short.
 /// </summary>
 internal sealed unsafe class RxBufferList
 {
-    internal const int MaxPieces = 1024;
+    /// <summary>The pieces the chains may take: IOV_MAX (1024) less the sink.</summary>
+    internal const int MaxPieces = 1023;
 
-    private readonly Iovec[] _pieces = GC.AllocateArray<Iovec>(MaxPieces, pinned: true);
+    private readonly Iovec[] _pieces = GC.AllocateArray<Iovec>(MaxPieces + 1, pinned: true);
+    private readonly byte[] _sink = GC.AllocateArray<byte>(1, pinned: true);
     private readonly ushort[] _heads;
     private readonly uint[] _lengths;
     private readonly int[] _pieceEnds;
@@ -37,11 +41,18 @@ internal sealed unsafe class RxBufferList
     /// <summary>Whether another chain fits (a chain slot and at least one piece).</summary>
     internal bool HasRoom => ChainCount < _heads.Length && _pieceCount < MaxPieces;
 
-    /// <summary>The iovec list over every held chain, in order.</summary>
+    /// <summary>The iovec list over every held chain, in order, then the sink (<see cref="PieceCountWithSink"/> entries).</summary>
     internal Iovec* Pieces => (Iovec*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_pieces));
 
-    /// <summary>The number of pieces.</summary>
-    internal int PieceCount => _pieceCount;
+    /// <summary>The number of pieces with the sink after them: a read of more than <see cref="Capacity"/> bytes was truncated.</summary>
+    internal int PieceCountWithSink
+    {
+        get
+        {
+            _pieces[_pieceCount] = new Iovec((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_sink)), 1);
+            return _pieceCount + 1;
+        }
+    }
 
     /// <summary>
     /// Holds the writable part of <paramref name="chain"/> (as much of it as fits in the pieces left). False when the

@@ -42,7 +42,7 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
     public const ushort StatusLinkUp = 1;
 
     private const int SmallFrameLength = 1518;
-    private const int MaxSegments = RxBufferList.MaxPieces;
+    private const int MaxSegments = 1024;
     private const int RxFramesPerWake = 256;
     private const int RxTarget = VirtioNetHeader.Size + MaxFrameLength;
 
@@ -406,7 +406,7 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
                 queue.DisableNotification();
             }
 
-            nint n = _tap.ReadV(_rx.Pieces, _rx.PieceCount);
+            nint n = _tap.ReadV(_rx.Pieces, _rx.PieceCountWithSink);
             if (n == -Tun.EAGAIN)
             {
                 SetReadable(true);
@@ -428,7 +428,7 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
 
             if (n > _rx.Capacity)
             {
-                // The tap reports the whole frame's length even when the buffers took only a prefix.
+                // The frame reached the sink after the buffers: it did not fit.
                 Drop(VirtioNetDrop.RxTruncated);
                 frames++;
                 continue;

@@ -19,7 +19,7 @@ public sealed class VirtioNetTapTests
         Span<byte> config = stackalloc byte[VirtioNet.ConfigLength];
         for (int i = 0; i < config.Length; i++)
         {
-            config[i] = (byte)h.Driver.Read(0x100 + i);
+            h.Transport.Read((ulong)(VirtioMmioRegister.Config + i), config.Slice(i, 1));
         }
 
         Assert.Equal("52:54:00:12:34:56", new MacAddress(config[..6]).ToString());

@@ -167,12 +167,13 @@ public sealed class NetHarness : IDisposable
         var frames = new List<ReceivedFrame>();
         while (Rx.TryTakeUsed(out var first))
         {
-            var bytes = new List<byte>(Memory.Read(_rxBuffers[(ushort)first.Id].Address, first.Length));
             if (first.Length < VirtioNetHeader.Size)
             {
-                frames.Add(new ReceivedFrame(default, bytes.ToArray(), 1, first.Length));
+                frames.Add(new ReceivedFrame(default, [], 1, first.Length));
                 continue;
             }
+
+            var bytes = new List<byte>(Memory.Read(_rxBuffers[(ushort)first.Id].Address, first.Length));
 
             var header = Frames.ReadHeader(bytes.ToArray());
             for (int i = 1; i < header.NumBuffers && Rx.TryTakeUsed(out var next); i++)
