@@ -10,6 +10,7 @@ namespace Vmm.Kvm;
 /// </summary>
 public sealed unsafe class Vcpu : IDisposable
 {
+    private static readonly ulong NamedExitReasons = NamedExitReasonMask();
     private readonly VirtualMachine _vm;
     private readonly int _mmapSize;
     private readonly int _fd;
@@ -317,9 +318,22 @@ public sealed unsafe class Vcpu : IDisposable
         }
     }
 
-    internal static VcpuExitReason Decode(uint raw) => raw switch
+    /// <summary>The KVM_EXIT_* number as a <see cref="VcpuExitReason"/>: itself when the enum names it, else <see cref="VcpuExitReason.Unrecognized"/>.</summary>
+    internal static VcpuExitReason Decode(uint raw) =>
+        raw < 64 && ((NamedExitReasons >> (int)raw) & 1) != 0 ? (VcpuExitReason)raw : VcpuExitReason.Unrecognized;
+
+    /// <summary>Bit n set when KVM_EXIT_* number n has a <see cref="VcpuExitReason"/> member: the enum's values are the one list of known numbers.</summary>
+    private static ulong NamedExitReasonMask()
     {
-        0 or 1 or 2 or 3 or 4 or 5 or 6 or 7 or 8 or 9 or 10 or 11 or 12 or 16 or 17 or 24 or 26 or 27 or 29 or 30 or 31 or 33 or 37 => (VcpuExitReason)raw,
-        _ => VcpuExitReason.Unrecognized,
-    };
+        ulong mask = 0;
+        foreach (var reason in Enum.GetValues<VcpuExitReason>())
+        {
+            if ((uint)reason < 64)
+            {
+                mask |= 1UL << (int)reason;
+            }
+        }
+
+        return mask;
+    }
 }

@@ -1,6 +1,10 @@
 namespace Vmm.Kvm;
 
-/// <summary>Why <see cref="Vcpu.Run"/> returned. Values equal the kernel's KVM_EXIT_* numbers, except <see cref="Unrecognized"/>.</summary>
+/// <summary>
+/// Why <see cref="Vcpu.Run"/> returned. Values equal the kernel's KVM_EXIT_* numbers (all below 64), except
+/// <see cref="Unrecognized"/>; the members are the only list of the numbers this package knows: <see cref="Vcpu.Run"/>
+/// reports any other number as <see cref="Unrecognized"/>.
+/// </summary>
 public enum VcpuExitReason
 {
     /// <summary>KVM_EXIT_UNKNOWN: the hardware exit reason is unknown to KVM (see <see cref="VcpuExit.HardwareExitReason"/>).</summary>

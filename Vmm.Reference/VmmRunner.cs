@@ -16,6 +16,15 @@ internal static class VmmRunner
     {
         ArgumentNullException.ThrowIfNull(config);
         Log.Level = config.LogLevel;
+        try
+        {
+            config = config with { GuestProfile = GuestProfileSettings.FromEnvironment(Environment.GetEnvironmentVariable) };
+        }
+        catch (FormatException e)
+        {
+            throw new VmmException(ExitCode.Usage, e.Message, e);
+        }
+
         Validate(config);
         using var inputs = InputFiles.Open(config);
         using var vm = MicroVm.Create(config, inputs);
@@ -30,6 +39,11 @@ internal static class VmmRunner
         if (config.VcpuCount < 1 || config.VcpuCount > MaxVcpus)
         {
             throw new VmmException(ExitCode.Usage, $"--cpus must be between 1 and {MaxVcpus}, not {config.VcpuCount}");
+        }
+
+        if (config.GuestProfile is { } profile && profile.Vcpu >= config.VcpuCount)
+        {
+            throw new VmmException(ExitCode.Usage, $"{GuestProfileSettings.VcpuVariable} must name one of the {config.VcpuCount} vCPUs (0-{config.VcpuCount - 1}), not {profile.Vcpu}");
         }
 
         if (config.MemoryBytes < MinMemoryBytes)

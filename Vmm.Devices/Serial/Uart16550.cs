@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Numerics;
 using static Vmm.Devices.Serial.Uart16550Registers;
 
 namespace Vmm.Devices.Serial;
@@ -7,17 +8,23 @@ namespace Vmm.Devices.Serial;
 /// <summary>
 /// A 16550A UART as a PC serial port (COM1 is ports 0x3F8–0x3FF, IRQ 4): every register including the divisor
 /// latch, a 64-byte receive FIFO with a hard bound, interrupt identification with the datasheet's priorities,
-/// loopback, and a transmitter that sends each byte at once to a <see cref="PipeWriter"/>.
+/// loopback, and a transmitter that sends its bytes to a <see cref="PipeWriter"/>, flushed once per burst.
 /// </summary>
 /// <remarks>
 /// <para>Threads: vCPU threads call <see cref="Read(ushort, Span{byte})"/>/<see cref="Write(ushort, ReadOnlySpan{byte})"/>;
 /// the event loop offers input through <see cref="TryEnqueueInput"/> or <see cref="PumpInputAsync"/>. A small
 /// lock (uncontended in practice) orders them; no access allocates or blocks.</para>
-/// <para>Output never blocks the vCPU: each byte is written into the pipe's buffer and flushed without waiting.
-/// If a flush does not complete (the reader is behind and the pipe's pause threshold is reached), bytes written
-/// until the reader catches up are dropped and counted in <see cref="DroppedOutputBytes"/>: a slow terminal
-/// loses output rather than stalling the guest. Create the pipe with a pause threshold (the output buffer bound)
-/// and the default thread-pool scheduler, and copy its reader to the real output on the event loop.</para>
+/// <para>Output never blocks the vCPU: each byte is written into the pipe's buffer, and the buffer is flushed without
+/// waiting once per transmit burst rather than once per byte. A burst is the guest's run of THR writes with only LSR
+/// polls in between; it ends, and is flushed, at the next access to another register (Linux's interrupt handler reads
+/// IIR again, its console path restores IER), at a second LSR read with no THR write since the first, and at a newline.
+/// Within a burst, bytes 1, 2, 4, … 64 and then every 64th are flushed as they come, so the first byte of any output
+/// (a typed character's echo) leaves at once and at most 64 bytes wait unflushed. If a flush does not complete
+/// (the reader is behind and the pipe's pause threshold is reached), bytes written until the reader catches up are
+/// dropped and counted in <see cref="DroppedOutputBytes"/>: a slow terminal loses output rather than stalling the guest,
+/// and the pipe holds at most its pause threshold plus <see cref="FifoCapacity"/> bytes. Create the pipe with a pause
+/// threshold (the output buffer bound) and the default thread-pool scheduler, and copy its reader to the real output on
+/// the event loop.</para>
 /// <para>Interrupts are level-triggered: the line is raised while an enabled condition is pending and lowered
 /// when none is. As on PC hardware the line is gated by MCR.OUT2 (Linux sets OUT2 when it uses the IRQ and
 /// polls otherwise); pass <c>out2GatesInterrupt: false</c> for guests that expect an ungated line.</para>
@@ -25,7 +32,7 @@ namespace Vmm.Devices.Serial;
 /// are always set) and received bytes are reported at once; bytes below the FIFO trigger level are reported as a
 /// character-timeout interrupt, as the UART would after four character times.</para>
 /// </remarks>
-public sealed class Uart16550 : IPioDevice, IMmioDevice
+public sealed class Uart16550 : IPioDevice, IMmioDevice, IDeviceCounters
 {
     /// <summary>The first port of COM1.</summary>
     public const ushort Com1BasePort = 0x3F8;
@@ -61,6 +68,9 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
 
     private Task<FlushResult>? _pendingFlush;
     private bool _outputClosed;
+    private int _unflushed;
+    private int _burst;
+    private bool _lsrPolled;
     private long _transmitted;
     private long _dropped;
     private TaskCompletionSource? _spaceWaiter;
@@ -77,11 +87,14 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
         _out2GatesInterrupt = out2GatesInterrupt;
     }
 
-    /// <summary>Bytes the guest transmitted that reached the output pipe.</summary>
+    /// <summary>Bytes the guest transmitted that reached the output pipe (counted when flushed).</summary>
     public long TransmittedBytes => Volatile.Read(ref _transmitted);
 
     /// <summary>Bytes the guest transmitted that were dropped because the output pipe was full or closed.</summary>
     public long DroppedOutputBytes => Volatile.Read(ref _dropped);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<DeviceCounter> ReadCounters() => [new("transmitted", TransmittedBytes), new("dropped", DroppedOutputBytes)];
 
     /// <summary>How many more received bytes the UART would accept now.</summary>
     public int InputSpace
@@ -109,7 +122,15 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
             for (int i = 0; i < data.Length; i++)
             {
                 ulong register = offset + (ulong)i;
-                data[i] = register < RegisterCount ? ReadRegister((int)register) : (byte)0xFF;
+                if (register < RegisterCount)
+                {
+                    NoteRead((int)register);
+                    data[i] = ReadRegister((int)register);
+                }
+                else
+                {
+                    data[i] = 0xFF;
+                }
             }
 
             UpdateInterruptLine();
@@ -126,6 +147,11 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
                 ulong register = offset + (ulong)i;
                 if (register < RegisterCount)
                 {
+                    if (register != Data || DivisorLatchSelected)
+                    {
+                        EndTransmitBurst();
+                    }
+
                     WriteRegister((int)register, data[i]);
                 }
             }
@@ -438,8 +464,37 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
         }
     }
 
+    /// <summary>
+    /// THR write. Outside loopback the byte goes into the output pipe's buffer; the buffer is flushed once per burst
+    /// instead of once per byte, because a flush is what wakes the pipe's reader (a thread-pool dispatch and, in a VMM, a
+    /// write(2) to the terminal), and the guest sends console output a byte per exit.
+    /// </summary>
+    /// <remarks>
+    /// <para>A burst is the run of THR writes the guest makes with nothing but LSR polls in between: Linux's 8250 driver
+    /// polls LSR.THRE before each byte in its console path (<c>serial8250_console_putchar</c>) and the early boot code
+    /// (<c>early_serial_putc</c>, the decompressor) does the same, while its interrupt path (<c>serial8250_tx_chars</c>)
+    /// writes up to a FIFO's worth of bytes with no access in between. The burst ends, and what it holds is flushed, at:</para>
+    /// <list type="bullet">
+    /// <item>any access to another register, or a second LSR read with no THR write since the first. This is how every
+    /// driver ends its writing: the interrupt handler reads IIR again before it returns (<c>serial8250_interrupt</c>
+    /// loops until IIR says nothing is pending) and writes IER when the buffer is empty (<c>__stop_tx</c>); the console
+    /// path restores IER after the message; a polling guest that waits for input or the next event reads LSR again. So a
+    /// typed character's echo (interrupt path: IIR, LSR, THR, IER) is flushed before the handler returns.</item>
+    /// <item>a newline byte, so console lines from polled writers that then leave the UART alone (early boot) appear whole
+    /// and at once.</item>
+    /// <item>byte 1, 2, 4, … 64 of the burst, then every 64th (the FIFO size): the first byte of any output leaves at once
+    /// whatever the guest does next, a burst of n bytes costs about log2(64) + n / 64 flushes, and at most 64 bytes wait
+    /// unflushed — which keeps the output bound: a flush that does not complete stops the output until the reader catches
+    /// up, so the pipe never holds more than its pause threshold plus 64 bytes (exactly the threshold when that is a power
+    /// of two up to 64, or a multiple of 64, from an empty pipe).</item>
+    /// </list>
+    /// <para>A guest that writes a partial line by polling and then leaves the UART alone (the decompressor's
+    /// "Decompressing Linux... ") has the tail of that line, at most 63 bytes, flushed by its next UART access or when
+    /// the pipe's writer is completed.</para>
+    /// </remarks>
     private void Transmit(byte value)
     {
+        _lsrPolled = false;
         if (Loopback)
         {
             if (_receive.Count >= ReceiveCapacity)
@@ -476,13 +531,52 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
         if (_outputClosed || !OutputCaughtUp())
         {
             _dropped++;
+            _burst = 0; // what is sent once the reader has caught up starts a new burst: its first byte leaves at once.
             return;
         }
 
         var span = _output.GetSpan(1);
         span[0] = value;
         _output.Advance(1);
-        var flush = _output.FlushAsync(CancellationToken.None);
+        _unflushed++;
+        _burst++;
+        if (value == (byte)'\n')
+        {
+            EndTransmitBurst();
+        }
+        else if (_burst <= FifoCapacity ? BitOperations.IsPow2(_burst) : _burst % FifoCapacity == 0)
+        {
+            FlushOutput();
+        }
+    }
+
+    /// <summary>
+    /// Before a register read: the first LSR read after a THR write is the guest polling THRE between the bytes of a
+    /// burst; any other read ends the burst.
+    /// </summary>
+    private void NoteRead(int register)
+    {
+        if (register == LineStatus && !_lsrPolled)
+        {
+            _lsrPolled = true;
+            return;
+        }
+
+        EndTransmitBurst();
+    }
+
+    private void EndTransmitBurst()
+    {
+        _burst = 0;
+        if (_unflushed != 0)
+        {
+            FlushOutput();
+        }
+    }
+
+    private void FlushOutput()
+    {
+        var flush = _output!.FlushAsync(CancellationToken.None);
         if (flush.IsCompletedSuccessfully)
         {
             _outputClosed = flush.Result.IsCompleted;
@@ -492,7 +586,8 @@ public sealed class Uart16550 : IPioDevice, IMmioDevice
             _pendingFlush = flush.AsTask();
         }
 
-        _transmitted++;
+        _transmitted += _unflushed;
+        _unflushed = 0;
     }
 
     /// <summary>Whether the last flush has completed, i.e. the pipe is below its pause threshold again.</summary>

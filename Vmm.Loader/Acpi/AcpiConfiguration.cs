@@ -1,13 +1,13 @@
 namespace Vmm.Loader.Acpi;
 
-/// <summary>What the ACPI tables describe: the vCPUs, the virtio-mmio devices, COM1 and the power registers.</summary>
+/// <summary>What the ACPI tables describe: the vCPUs, the devices (any transport), COM1 and the power registers.</summary>
 public sealed record AcpiConfiguration
 {
     /// <summary>The number of vCPUs, 1–254; their local APIC ids are 0 to n−1 and the IOAPIC's id is n.</summary>
     public required int VcpuCount { get; init; }
 
-    /// <summary>The virtio-mmio devices, described in the DSDT in this order (<c>_UID</c> = index).</summary>
-    public IReadOnlyList<AcpiVirtioMmioDevice> VirtioDevices { get; init; } = [];
+    /// <summary>The devices the DSDT describes under <c>\_SB_</c>, in this order (names must be unique: see <see cref="AcpiDevice"/>).</summary>
+    public IReadOnlyList<AcpiDevice> Devices { get; init; } = [];
 
     /// <summary>Whether to describe COM1 (PNP0501, I/O 0x3f8–0x3ff, IRQ 4).</summary>
     public bool Com1 { get; init; } = true;

@@ -6,7 +6,7 @@ namespace Vmm.Loader.Acpi;
 /// <summary>
 /// The ACPI tables of a hardware-reduced micro-VM: RSDP (revision 2), XSDT, FADT (hardware-reduced, reset
 /// register, sleep control/status registers), MADT (local APICs, IOAPIC, IRQ 0 → GSI 2 override, LINT1
-/// NMI) and DSDT (<c>\_S5_</c>, COM1, one LNRO0005 device per virtio-mmio device).
+/// NMI) and DSDT (<c>\_S5_</c>, COM1, one device per entry of <see cref="AcpiConfiguration.Devices"/>).
 /// </summary>
 /// <remarks>
 /// Layout from the base address: RSDP, DSDT, FADT, MADT, XSDT, each 16-byte aligned. The RSDP at the base
@@ -113,18 +113,40 @@ public static class AcpiTables
             throw new ArgumentException($"S5SleepType is a 3-bit field: {configuration.S5SleepType}.", nameof(configuration));
         }
 
-        ArgumentNullException.ThrowIfNull(configuration.VirtioDevices, nameof(configuration));
-        foreach (var device in configuration.VirtioDevices)
+        ArgumentNullException.ThrowIfNull(configuration.Devices, nameof(configuration));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var device in configuration.Devices)
         {
-            ArgumentNullException.ThrowIfNull(device, nameof(configuration));
-            if (device.Size == 0 || device.Size > uint.MaxValue || device.BaseAddress > (1UL << 32) - device.Size)
-            {
-                throw new ArgumentException($"Virtio-mmio window at 0x{device.BaseAddress:x} size 0x{device.Size:x} must be non-empty and below 4 GiB.", nameof(configuration));
-            }
+            ValidateDevice(device, names);
+        }
+    }
 
-            if (device.Irq >= IoApicPinCount)
+    private static void ValidateDevice(AcpiDevice device, HashSet<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(device, "configuration");
+        if (string.IsNullOrEmpty(device.HardwareId) || device.HardwareId.Length > 8 || !char.IsAsciiLetterUpper(device.NamePrefix) || device.UniqueId > 0xfff)
+        {
+            throw new ArgumentException($"Device {device.HardwareId} needs a hardware id of 1-8 characters, an upper-case name prefix and a unique id up to 0xFFF.", "configuration");
+        }
+
+        if (!names.Add(Dsdt.DeviceName(device)))
+        {
+            throw new ArgumentException($"Two devices share the ACPI name {Dsdt.DeviceName(device)}.", "configuration");
+        }
+
+        foreach (var window in device.MemoryWindows)
+        {
+            if (window.Size == 0 || window.Size > uint.MaxValue || window.BaseAddress > (1UL << 32) - window.Size)
             {
-                throw new ArgumentException($"Virtio-mmio IRQ {device.Irq} is not an IOAPIC pin (0-{IoApicPinCount - 1}).", nameof(configuration));
+                throw new ArgumentException($"{device.HardwareId} window at 0x{window.BaseAddress:x} size 0x{window.Size:x} must be non-empty and below 4 GiB.", "configuration");
+            }
+        }
+
+        foreach (uint irq in device.Interrupts)
+        {
+            if (irq >= IoApicPinCount)
+            {
+                throw new ArgumentException($"{device.HardwareId} IRQ {irq} is not an IOAPIC pin (0-{IoApicPinCount - 1}).", "configuration");
             }
         }
     }

@@ -2,13 +2,11 @@ using System.Globalization;
 
 namespace Vmm.Loader.Acpi;
 
-/// <summary>The Differentiated System Description Table: <c>\_S5_</c>, COM1 and the virtio-mmio devices under <c>\_SB_</c>.</summary>
+/// <summary>The Differentiated System Description Table: <c>\_S5_</c>, COM1 and the configured devices under <c>\_SB_</c>.</summary>
 internal static class Dsdt
 {
     /// <summary>Revision 2: AML integers are 64 bits wide.</summary>
     public const byte Revision = 2;
-
-    public const string VirtioMmioHardwareId = "LNRO0005";
 
     public static byte[] Build(AcpiConfiguration configuration)
     {
@@ -25,21 +23,39 @@ internal static class Dsdt
                         .IrqNoFlags(4))));
             }
 
-            for (int i = 0; i < configuration.VirtioDevices.Count; i++)
+            foreach (var device in configuration.Devices)
             {
-                var device = configuration.VirtioDevices[i];
-                sb.Device(DeviceName(i), d => d
-                    .Name("_HID", VirtioMmioHardwareId)
-                    .Name("_UID", (ulong)i)
-                    .Name("_CRS", v => v.ResourceTemplate(r => r
-                        .Memory32Fixed(readWrite: true, (uint)device.BaseAddress, (uint)device.Size)
-                        .Interrupt(consumer: true, edgeTriggered: true, activeLow: false, shared: false, device.Irq))));
+                sb.Device(DeviceName(device), d =>
+                {
+                    if (device.HardwareIdIsEisa)
+                    {
+                        d.Name("_HID", v => v.EisaId(device.HardwareId));
+                    }
+                    else
+                    {
+                        d.Name("_HID", device.HardwareId);
+                    }
+
+                    d.Name("_UID", (ulong)device.UniqueId)
+                     .Name("_CRS", v => v.ResourceTemplate(r =>
+                     {
+                         foreach (var window in device.MemoryWindows)
+                         {
+                             r.Memory32Fixed(readWrite: true, (uint)window.BaseAddress, (uint)window.Size);
+                         }
+
+                         foreach (uint irq in device.Interrupts)
+                         {
+                             r.Interrupt(consumer: true, edgeTriggered: true, activeLow: false, shared: false, irq);
+                         }
+                     }));
+                });
             }
         });
         aml.Name("\\_S5_", p => p.Package(configuration.S5SleepType, 0, 0, 0));
         return SystemDescriptionTable.Create("DSDT", Revision, aml.ToArray());
     }
 
-    /// <summary>The device name for virtio-mmio device <paramref name="index"/>: V000, V001, … (hex).</summary>
-    public static string DeviceName(int index) => "V" + index.ToString("X3", CultureInfo.InvariantCulture);
+    /// <summary>The device's ACPI name: its prefix and its unique id in three hex digits (V000, V001, …).</summary>
+    public static string DeviceName(AcpiDevice device) => device.NamePrefix + device.UniqueId.ToString("X3", CultureInfo.InvariantCulture);
 }

@@ -34,5 +34,8 @@ internal sealed record VmConfig
     /// <summary>Leave PVM-specific command-line workarounds out even on a PVM host.</summary>
     public bool NoHostWorkarounds { get; init; }
 
+    /// <summary>Guest RIP sampling (a boot-time diagnostic), or null.</summary>
+    public GuestProfileSettings? GuestProfile { get; init; }
+
     public string EffectiveCommandLine => CommandLine ?? DefaultCommandLine;
 }

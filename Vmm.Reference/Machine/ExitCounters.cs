@@ -2,45 +2,55 @@ using Vmm.Kvm;
 
 namespace Vmm.Reference.Machine;
 
-/// <summary>Per-exit-reason counters, incremented on vCPU threads without locks or allocation.</summary>
+/// <summary>
+/// The VM's exit counters: one <see cref="VcpuExitCounters"/> block per vCPU thread, which counts without locks,
+/// interlocked operations or allocation; reading sums the blocks.
+/// </summary>
 internal sealed class ExitCounters
 {
-    private readonly long[] _counts = new long[64];
-    private long _unhandledPio;
-    private long _unhandledMmio;
+    private readonly Lock _lock = new();
+    private VcpuExitCounters[] _vcpus = [];
 
-    public void Count(VcpuExitReason reason)
+    /// <summary>A new block for one vCPU thread, included in every later <see cref="Snapshot"/>.</summary>
+    public VcpuExitCounters AddVcpu()
     {
-        int index = (int)reason;
-        if ((uint)index < (uint)_counts.Length)
+        var counters = new VcpuExitCounters();
+        lock (_lock)
         {
-            Interlocked.Increment(ref _counts[index]);
+            _vcpus = [.. _vcpus, counters];
         }
+
+        return counters;
     }
 
-    public void CountUnhandledPio() => Interlocked.Increment(ref _unhandledPio);
-
-    public void CountUnhandledMmio() => Interlocked.Increment(ref _unhandledMmio);
-
+    /// <summary>The non-zero totals over all vCPUs: exit reasons in KVM_EXIT_* order (lower-case names), then accesses no device answered.</summary>
     public IEnumerable<(string Name, long Count)> Snapshot()
     {
-        for (int i = 0; i < _counts.Length; i++)
+        var vcpus = Volatile.Read(ref _vcpus);
+        for (int i = 0; i < VcpuExitCounters.ReasonSlots; i++)
         {
-            long n = Interlocked.Read(ref _counts[i]);
+            long n = 0;
+            foreach (var vcpu in vcpus)
+            {
+                n += vcpu.ExitsFor(i);
+            }
+
             if (n != 0)
             {
                 yield return (((VcpuExitReason)i).ToString().ToLowerInvariant(), n);
             }
         }
 
-        if (_unhandledPio != 0)
+        long unhandledPio = vcpus.Sum(v => v.UnhandledPio);
+        if (unhandledPio != 0)
         {
-            yield return ("pio-no-device", _unhandledPio);
+            yield return ("pio-no-device", unhandledPio);
         }
 
-        if (_unhandledMmio != 0)
+        long unhandledMmio = vcpus.Sum(v => v.UnhandledMmio);
+        if (unhandledMmio != 0)
         {
-            yield return ("mmio-no-device", _unhandledMmio);
+            yield return ("mmio-no-device", unhandledMmio);
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Vmm.Reference.Machine;
 
 /// <summary>
-/// A sampling profile of where a guest spends its time: a timer kicks one vCPU (0, or <c>VMM_PROFILE_VCPU</c>) out of
+/// A sampling profile of where a guest spends its time (<see cref="GuestProfiler"/>): a timer kicks one vCPU (0, or <c>VMM_PROFILE_VCPU</c>) out of
 /// KVM_RUN every 5 ms and the vCPU thread records RIP. Enabled with the environment variable
 /// <c>VMM_PROFILE_GUEST=FILE</c>; the file gets one hexadecimal RIP per line (resolve with <c>nm -n vmlinux</c>).
 /// A diagnostic for guest boot time, not a product feature.

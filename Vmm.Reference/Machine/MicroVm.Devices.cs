@@ -17,9 +17,15 @@ namespace Vmm.Reference.Machine;
 /// <summary>The device side of <see cref="MicroVm"/>: platform devices, virtio devices and firmware tables.</summary>
 internal sealed partial class MicroVm
 {
-    private readonly List<VirtioMmioTransport> _virtio = [];
-    private readonly List<(string Name, VirtioMmioTransport Transport)> _virtioNames = [];
+    private readonly List<AttachedDevice> _attached = [];
     private VirtioConsole? _virtioConsole;
+    private DeviceEventLoop? _deviceEvents;
+
+    /// <summary>The attached virtio devices, in attachment order.</summary>
+    public IReadOnlyList<AttachedDevice> AttachedDevices => _attached;
+
+    /// <summary>The device event loop that devices waiting on host descriptors and timers register with.</summary>
+    private DeviceEventLoop DeviceEvents => _deviceEvents ??= new DeviceEventLoop(_eventLoop);
 
     private void CreatePlatformDevices()
     {
@@ -41,9 +47,8 @@ internal sealed partial class MicroVm
         _mmio.Register(MemoryLayout.BootTimerAddress, 0x1000, bootTimer);
     }
 
-    private List<string> CreateVirtioDevices(InputFiles inputs)
+    private void CreateVirtioDevices(InputFiles inputs)
     {
-        var parameters = new List<string>();
         for (int i = 0; i < inputs.Disks.Count; i++)
         {
             var disk = inputs.Disks[i];
@@ -52,44 +57,53 @@ internal sealed partial class MicroVm
                 ReadOnly = disk.Config.ReadOnly,
                 Serial = $"vmm-disk{i}",
             });
-            AddVirtio($"blk{i}", block, parameters);
+            Attach($"blk{i}", block);
         }
 
         if (_config.Rng)
         {
-            AddVirtio("rng", new VirtioRng(), parameters);
+            Attach("rng", new VirtioRng());
         }
 
         if (_config.Console == ConsoleMode.Virtio)
         {
             _virtioConsole = new VirtioConsole(_console.VirtioOutput.Writer, _console.Input.Reader);
-            AddVirtio("console", _virtioConsole, parameters);
+            Attach("console", _virtioConsole);
         }
 
-        return parameters;
+        foreach (var device in _attached)
+        {
+            Log.Info("devices", $"{device.Name}: {device.TransportName} at 0x{device.Window.Start.Value:x}, irq {device.Irq}");
+        }
     }
 
-    private void AddVirtio(string name, VirtioDevice device, List<string> parameters)
+    /// <summary>
+    /// Attaches <paramref name="device"/> behind a virtio-mmio transport in the next free window with the next free
+    /// interrupt, registers it on the MMIO bus, and wires its queue notifications (KVM ioeventfds) to the event loop.
+    /// </summary>
+    private AttachedDevice Attach(string name, VirtioDevice device)
     {
-        int index = _virtio.Count;
+        int index = _attached.Count;
         uint irq = MemoryLayout.VirtioIrq(index);
         if (irq > MemoryLayout.LastIrq)
         {
             throw new VmmException(ExitCode.Usage, $"too many virtio devices: at most {MemoryLayout.LastIrq - MemoryLayout.VirtioFirstIrq + 1}");
         }
 
-        var address = MemoryLayout.VirtioMmioAddress(index);
+        var window = new GuestRange(MemoryLayout.VirtioMmioAddress(index), MemoryLayout.VirtioMmioSize);
         var line = new IrqFdLine(_vm, irq);
         _owned.Add(line);
-        var transport = new VirtioMmioTransport(device, _memory, line);
-        _mmio.Register(address.Value, MemoryLayout.VirtioMmioSize, transport);
+        var transport = new VirtioMmioTransport(device, _memory, line, name);
+        transport.Common.Faulted += (_, fault) => Log.Warn(
+            "virtio", $"{fault.DeviceName}: the device failed ({fault.Operation}: {fault.Exception.GetType().Name}: {fault.Exception.Message}); it is marked DEVICE_NEEDS_RESET for the guest driver");
+        _mmio.Register(window.Start.Value, window.Length, transport);
 
         // Queue notifications: KVM signals an eventfd per queue (no exit to the vCPU thread); the event loop processes the queue.
         for (int queue = 0; queue < device.QueueCount; queue++)
         {
             var eventFd = new EventFd();
             _owned.Add(eventFd);
-            _vm.RegisterIoEventFd(eventFd, IoEventSpace.Mmio, address.Value + VirtioMmioRegister.QueueNotify, 4, (ulong)queue);
+            _vm.RegisterIoEventFd(eventFd, IoEventSpace.Mmio, window.Start.Value + VirtioMmioRegister.QueueNotify, 4, (ulong)queue);
             int q = queue;
             _eventLoop.Add(eventFd.Handle, EventKinds.Readable, events =>
             {
@@ -100,9 +114,9 @@ internal sealed partial class MicroVm
             });
         }
 
-        _virtio.Add(transport);
-        _virtioNames.Add((name, transport));
-        parameters.Add(string.Create(CultureInfo.InvariantCulture, $"virtio_mmio.device=4K@0x{address.Value:x}:{irq}"));
+        var attached = new AttachedDevice(name, index, transport, window, irq);
+        _attached.Add(attached);
+        return attached;
     }
 
     /// <summary>
@@ -115,7 +129,7 @@ internal sealed partial class MicroVm
         var acpi = new AcpiConfiguration
         {
             VcpuCount = _config.VcpuCount,
-            VirtioDevices = [.. _virtio.Select((_, i) => new AcpiVirtioMmioDevice(MemoryLayout.VirtioMmioAddress(i).Value, MemoryLayout.VirtioMmioSize, MemoryLayout.VirtioIrq(i)))],
+            Devices = [.. _attached.Select(d => d.AcpiDescription)],
             SleepControlPort = AcpiPowerPorts,
             SleepStatusPort = AcpiPowerPorts + 1,
             ResetPort = AcpiPowerPorts + 2,
@@ -163,15 +177,37 @@ internal sealed partial class MicroVm
 
     private void ReportDeviceCounters()
     {
-        foreach (var (name, transport) in _virtioNames)
+        foreach (var device in _attached)
         {
-            string extra = transport.Device is VirtioBlock b ? $" requests={b.RequestCount} failed={b.FailedRequestCount}" : string.Empty;
-            Log.Info("stats", $"virtio-{name}: status={transport.Status} ignored-accesses={transport.IgnoredAccessCount}{extra}");
+            var line = new System.Text.StringBuilder();
+            line.Append(CultureInfo.InvariantCulture, $"virtio-{device.Name}: status={device.Common.Status} ignored-accesses={device.Common.IgnoredAccessCount}");
+            if (device.Common.FaultCount != 0)
+            {
+                line.Append(CultureInfo.InvariantCulture, $" device-faults={device.Common.FaultCount}");
+            }
+
+            AppendCounters(line, device.Device as IDeviceCounters);
+            Log.Info("stats", line.ToString());
         }
 
         if (_uart is not null)
         {
-            Log.Info("stats", $"uart: transmitted={_uart.TransmittedBytes} dropped={_uart.DroppedOutputBytes}");
+            var line = new System.Text.StringBuilder("uart:");
+            AppendCounters(line, _uart as IDeviceCounters);
+            Log.Info("stats", line.ToString());
+        }
+    }
+
+    private static void AppendCounters(System.Text.StringBuilder line, IDeviceCounters? source)
+    {
+        if (source is null)
+        {
+            return;
+        }
+
+        foreach (var counter in source.ReadCounters())
+        {
+            line.Append(CultureInfo.InvariantCulture, $" {counter.Name}={counter.Value}");
         }
     }
 }

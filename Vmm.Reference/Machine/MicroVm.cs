@@ -43,8 +43,11 @@ internal sealed partial class MicroVm : IDisposable
         _console = new ConsoleBridge(config.Console == ConsoleMode.None ? Stream.Null : Console.OpenStandardOutput());
     }
 
-    /// <summary>Whether the host is a PVM hypervisor (nested, no VT-x), where guest CPL0 code is emulated.</summary>
-    public static bool IsPvmHost => PvmHost.Detect("/sys/module/kvm_pvm");
+    /// <summary>Whether the host is a PVM hypervisor (nested, no VT-x), where guest CPL0 code is emulated (detected once).</summary>
+    public static bool IsPvmHost => PvmHost.IsPvm;
+
+    /// <summary>Whether this VM applies the PVM host workarounds.</summary>
+    private bool UsePvmWorkarounds => IsPvmHost && !_config.NoHostWorkarounds;
 
     public static MicroVm Create(VmConfig config, InputFiles inputs)
     {
@@ -98,9 +101,9 @@ internal sealed partial class MicroVm : IDisposable
         var kernel = LoadKernel(inputs);
         Trace(phase, "kernel");
         CreateLegacyDevices();
-        var virtioCommandLine = CreateVirtioDevices(inputs);
+        CreateVirtioDevices(inputs);
         Trace(phase, "devices");
-        var commandLine = BuildCommandLine(kernel, virtioCommandLine);
+        var commandLine = BuildCommandLine(kernel);
         var rsdp = WriteFirmwareTables();
         Trace(phase, "command line, ACPI, MP table");
         try
@@ -195,7 +198,7 @@ internal sealed partial class MicroVm : IDisposable
         }
     }
 
-    private KernelCommandLine BuildCommandLine(LoadedKernel kernel, IReadOnlyList<string> virtioParameters)
+    private KernelCommandLine BuildCommandLine(LoadedKernel kernel)
     {
         try
         {
@@ -210,7 +213,7 @@ internal sealed partial class MicroVm : IDisposable
                 commandLine.Add(token);
             }
 
-            if (IsPvmHost && !_config.NoHostWorkarounds)
+            if (UsePvmWorkarounds)
             {
                 foreach (var token in PvmWorkarounds.CommandLine)
                 {
@@ -218,9 +221,9 @@ internal sealed partial class MicroVm : IDisposable
                 }
             }
 
-            foreach (var parameter in virtioParameters)
+            foreach (var device in _attached)
             {
-                commandLine.Add(parameter);
+                commandLine.Add(device.KernelParameter);
             }
 
             int dashes = _config.EffectiveCommandLine.IndexOf(" -- ", StringComparison.Ordinal);
@@ -252,7 +255,7 @@ internal sealed partial class MicroVm : IDisposable
         {
             var vcpu = _vm.CreateVcpu((uint)i);
             _vcpus.Add(vcpu);
-            VcpuConfigurator.ConfigureCpuid(vcpu, supported, (uint)i, _config.VcpuCount, withoutHypercalls: IsPvmHost && !_config.NoHostWorkarounds);
+            VcpuConfigurator.ConfigureCpuid(vcpu, supported, (uint)i, _config.VcpuCount, withoutHypercalls: UsePvmWorkarounds);
             VcpuConfigurator.ConfigureMsrs(vcpu);
             VcpuConfigurator.ConfigureLapic(vcpu);
             VcpuConfigurator.ConfigureFpu(vcpu);
@@ -268,7 +271,7 @@ internal sealed partial class MicroVm : IDisposable
     /// <summary>Runs the VM until it stops; returns the exit code of its outcome.</summary>
     public ExitCode Run()
     {
-        if (IsPvmHost && !_config.NoHostWorkarounds)
+        if (UsePvmWorkarounds)
         {
             Log.Write(LogLevel.Warning, "host", "PVM hypervisor detected (/sys/module/kvm_pvm): guest kernel code is emulated (slow boot); added '" + string.Join(' ', PvmWorkarounds.CommandLine) + "' to the command line and enabled the emulation fallback");
         }
@@ -277,19 +280,7 @@ internal sealed partial class MicroVm : IDisposable
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; _lifecycle.RequestStop(ExitCode.Terminated, "SIGTERM"); });
         using var terminal = _config.Console != ConsoleMode.None ? Terminal.EnterRawMode() : null;
 
-        _console.PanicDetected += OnPanicDetected;
-        _console.HaltDetected += message => _ = Task.Delay(TimeSpan.FromMilliseconds(200)).ContinueWith(
-            _ => _lifecycle.RequestStop(ExitCode.GuestPowerOff, $"guest powered off (console: '{message}')"), TaskScheduler.Default);
-        _lifecycle.Classify = code =>
-        {
-            if (code is ExitCode.GuestReboot or ExitCode.GuestTripleFault && _uart is not null)
-            {
-                _console.WaitForOutput(_uart.TransmittedBytes - _uart.DroppedOutputBytes, TimeSpan.FromSeconds(1));
-                return _console.PanicSeen ? ExitCode.GuestPanic : code;
-            }
-
-            return code;
-        };
+        new GuestConsoleWatch(_console, _lifecycle, _uart).Start();
         _console.Start(forwardStdin: _config.Console != ConsoleMode.None);
         StartConsoleInput();
 
@@ -309,7 +300,7 @@ internal sealed partial class MicroVm : IDisposable
             thread.Start();
         }
 
-        using var profiler = StartGuestProfiler();
+        using var profiler = _config.GuestProfile is { } profile ? new GuestProfiler(profile, _threads[profile.Vcpu], _lifecycle) : null;
         _lifecycle.WaitForStop();
         foreach (var thread in _threads)
         {
@@ -326,27 +317,6 @@ internal sealed partial class MicroVm : IDisposable
         terminal?.Dispose();
         ReportCounters();
         return _lifecycle.ExitCode;
-    }
-
-    private Timer? StartGuestProfiler()
-    {
-        string? path = Environment.GetEnvironmentVariable("VMM_PROFILE_GUEST");
-        if (string.IsNullOrEmpty(path))
-        {
-            return null;
-        }
-
-        var samples = new GuestRipSamples();
-        int profiled = int.Parse(Environment.GetEnvironmentVariable("VMM_PROFILE_VCPU") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
-        _threads[profiled].RipSamples = samples;
-        _lifecycle.OnStop(() => samples.Save(path));
-        return new Timer(_ => _threads[profiled].Kick(), null, TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(5));
-    }
-
-    private void OnPanicDetected()
-    {
-        // With panic=-1 the guest reboots right after printing the panic; if it hangs instead, stop after a grace period.
-        _ = Task.Delay(TimeSpan.FromSeconds(2)).ContinueWith(_ => _lifecycle.RequestStop(ExitCode.GuestPanic, "guest kernel panic"), TaskScheduler.Default);
     }
 
     private void RunEventLoop()

@@ -17,7 +17,7 @@ internal sealed class VcpuThread
     private readonly MmioBus _mmio;
     private readonly EmulationFallback _fallback;
     private readonly VmLifecycle _lifecycle;
-    private readonly ExitCounters _counters;
+    private readonly VcpuExitCounters _counters;
     private readonly Thread _thread;
 
     public VcpuThread(int index, Vcpu vcpu, PioBus pio, MmioBus mmio, EmulationFallback fallback, VmLifecycle lifecycle, ExitCounters counters)
@@ -28,7 +28,7 @@ internal sealed class VcpuThread
         _mmio = mmio;
         _fallback = fallback;
         _lifecycle = lifecycle;
-        _counters = counters;
+        _counters = counters.AddVcpu();
         _thread = new Thread(Loop) { Name = $"vcpu{index}", IsBackground = true };
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Vmm.Devices;
 using Vmm.Virtio.Interop;
 
 namespace Vmm.Virtio.Block;
@@ -15,7 +16,7 @@ namespace Vmm.Virtio.Block;
 /// with VIRTIO_BLK_S_IOERR or VIRTIO_BLK_S_UNSUPP. Data moves straight between the file and guest memory (pread/pwrite);
 /// FLUSH is fdatasync; DISCARD punches holes; WRITE_ZEROES uses fallocate (ZERO_RANGE, or PUNCH_HOLE when the driver allows unmapping).
 /// </summary>
-public sealed class VirtioBlock : VirtioDevice
+public sealed class VirtioBlock : VirtioDevice, IDeviceCounters
 {
     /// <summary>The sector size of the protocol.</summary>
     public const int SectorSize = 512;
@@ -83,6 +84,9 @@ public sealed class VirtioBlock : VirtioDevice
 
     /// <summary>Requests completed with a status other than OK (or without a status byte to write).</summary>
     public long FailedRequestCount => Interlocked.Read(ref _failures);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<DeviceCounter> ReadCounters() => [new("requests", RequestCount), new("failed", FailedRequestCount)];
 
     /// <inheritdoc/>
     public override VirtioDeviceType DeviceType => VirtioDeviceType.Block;

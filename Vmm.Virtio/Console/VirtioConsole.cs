@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using Vmm.Devices;
 
 namespace Vmm.Virtio.Console;
 
@@ -11,7 +12,7 @@ namespace Vmm.Virtio.Console;
 /// in <see cref="DroppedOutputBytes"/>. Host input comes from a <see cref="PipeReader"/> through
 /// <see cref="RunInputAsync"/>, which fills receive buffers as the guest posts them.
 /// </summary>
-public sealed class VirtioConsole : VirtioDevice
+public sealed class VirtioConsole : VirtioDevice, IDeviceCounters
 {
     /// <summary>VIRTIO_CONSOLE_F_SIZE.</summary>
     public const ulong FeatureSize = 1UL << 0;
@@ -44,6 +45,9 @@ public sealed class VirtioConsole : VirtioDevice
 
     /// <summary>Guest output bytes dropped because the output pipe was full or closed.</summary>
     public long DroppedOutputBytes => Interlocked.Read(ref _dropped);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<DeviceCounter> ReadCounters() => [new("dropped-output", DroppedOutputBytes)];
 
     /// <inheritdoc/>
     public override VirtioDeviceType DeviceType => VirtioDeviceType.Console;

@@ -10,7 +10,7 @@ public sealed class AcpiTablesTests
     private static AcpiConfiguration Configuration(int vcpus, int devices) => new()
     {
         VcpuCount = vcpus,
-        VirtioDevices = [.. Enumerable.Range(0, devices).Select(i => new AcpiVirtioMmioDevice(0xd000_0000UL + ((ulong)i * 0x1000), 0x1000, (uint)(5 + i)))],
+        Devices = [.. Enumerable.Range(0, devices).Select(i => AcpiDevice.VirtioMmio((uint)i, 0xd000_0000UL + ((ulong)i * 0x1000), 0x1000, (uint)(5 + i)))],
     };
 
     [Fact]
@@ -187,7 +187,7 @@ public sealed class AcpiTablesTests
             var configuration = new AcpiConfiguration
             {
                 VcpuCount = 1,
-                VirtioDevices = [.. Enumerable.Range(0, 4000).Select(i => new AcpiVirtioMmioDevice(0xd000_0000UL, 0x1000, 5))],
+                Devices = [.. Enumerable.Range(0, 4000).Select(i => AcpiDevice.VirtioMmio((uint)i, 0xd000_0000UL, 0x1000, 5))],
             };
             Assert.Throws<BootConfigurationException>(() => AcpiTables.Write(memory, configuration));
         }
@@ -205,7 +205,7 @@ public sealed class AcpiTablesTests
     [InlineData(1, 0xd0000000UL, 0x1000UL, 24u)]
     public void Build_InvalidConfiguration_Throws(int vcpus, ulong address, ulong size, uint irq)
     {
-        var configuration = new AcpiConfiguration { VcpuCount = vcpus, VirtioDevices = [new AcpiVirtioMmioDevice(address, size, irq)] };
+        var configuration = new AcpiConfiguration { VcpuCount = vcpus, Devices = [AcpiDevice.VirtioMmio(0, address, size, irq)] };
         Assert.Throws<ArgumentException>(() => AcpiTables.Build(configuration, BootLayout.AcpiTables));
     }
 

@@ -13,12 +13,25 @@ public class UartThroughputBenchmarks
     private readonly byte[] _byte = [0x41];
     private Pipe _pipe = null!;
     private Uart16550 _uart = null!;
+    private Pipe _livePipe = null!;
+    private Uart16550 _liveUart = null!;
+    private Task _liveReader = Task.CompletedTask;
 
     [GlobalSetup]
     public void Setup()
     {
         _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
         _uart = new Uart16550(new NoInterrupt(), _pipe.Writer);
+        _livePipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19, useSynchronizationContext: false));
+        _liveUart = new Uart16550(new NoInterrupt(), _livePipe.Writer);
+        _liveReader = Task.Run(() => ConsumeAsync(_livePipe.Reader));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _livePipe.Writer.Complete();
+        _liveReader.Wait();
     }
 
     /// <summary>One THR write (per byte), the pipe drained after every 4096 bytes as the event loop would.</summary>
@@ -55,6 +68,38 @@ public class UartThroughputBenchmarks
         }
 
         return _uart.TransmittedBytes;
+    }
+
+    /// <summary>
+    /// Console lines as Linux's printk path sends them (an LSR poll before each THR write, 64-byte lines), read by a live
+    /// reader on the thread pool as the reference VMM's console bridge reads them: what a flush wakes up is counted too.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = BytesPerInvoke)]
+    public long ConsoleLinesToLiveReader()
+    {
+        Span<byte> lsr = stackalloc byte[1];
+        ReadOnlySpan<byte> newline = [(byte)'\n'];
+        for (int i = 1; i <= BytesPerInvoke; i++)
+        {
+            _liveUart.Read((ushort)5, lsr);
+            _liveUart.Write((ushort)0, i % 64 == 0 ? newline : _byte);
+        }
+
+        return _liveUart.TransmittedBytes;
+    }
+
+    private static async Task ConsumeAsync(PipeReader reader)
+    {
+        while (true)
+        {
+            var result = await reader.ReadAsync().ConfigureAwait(false);
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                await reader.CompleteAsync().ConfigureAwait(false);
+                return;
+            }
+        }
     }
 
     private sealed class NoInterrupt : IInterruptLine

@@ -223,15 +223,6 @@ public sealed class LinuxDriverSequenceTests
         Assert.False(h.Interrupt.IsRaised);
     }
 
-    private static UartHarness Opened()
-    {
-        var h = new UartHarness();
-        h.Out(Lcr, 0x03);
-        h.Out(Mcr, McrDtr | McrRts | McrOut2);
-        h.Out(Fcr, 0x81);
-        return h;
-    }
-
     private static void ClearFifos(UartHarness h)
     {
         h.Out(Fcr, 0x01);
