@@ -51,6 +51,15 @@ internal enum ExitCode
     /// <summary><c>/dev/kvm</c> is missing or not accessible.</summary>
     KvmUnavailable = 17,
 
+    /// <summary>A tap given with --net does not exist in vmm's network namespace, is not a tap, or may not be used.</summary>
+    TapNotFound = 18,
+
+    /// <summary>A tap given with --net is attached to another process.</summary>
+    TapInUse = 19,
+
+    /// <summary><c>/dev/net/tun</c> is missing or cannot be opened.</summary>
+    TunUnavailable = 20,
+
     /// <summary>Stopped by SIGINT.</summary>
     Interrupted = 130,
 

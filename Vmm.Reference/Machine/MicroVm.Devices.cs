@@ -11,6 +11,7 @@ using Vmm.Virtio;
 using Vmm.Virtio.Block;
 using Vmm.Virtio.Console;
 using Vmm.Virtio.Entropy;
+using Vmm.Virtio.Net;
 
 namespace Vmm.Reference.Machine;
 
@@ -69,6 +70,15 @@ internal sealed partial class MicroVm
         {
             _virtioConsole = new VirtioConsole(_console.VirtioOutput.Writer, _console.Input.Reader);
             Attach("console", _virtioConsole);
+        }
+
+        for (int i = 0; i < inputs.Nets.Count; i++)
+        {
+            var (net, tap) = inputs.Nets[i];
+            var device = new VirtioNet(tap, DeviceEvents, new VirtioNetOptions { Mac = net.Mac, ReceiveRateLimit = net.ReceiveRate, TransmitRateLimit = net.TransmitRate });
+            _owned.Add(device);
+            Attach($"net{i}", device);
+            Log.Info("net", $"net{i}: tap {tap.Name}, mac {device.Mac}");
         }
 
         foreach (var device in _attached)

@@ -36,15 +36,10 @@ public sealed unsafe class Tap : IDisposable
     public SafeHandle Handle => _fd;
 
     /// <summary>Attaches to the existing tap <paramref name="name"/> (created beforehand, e.g. <c>ip tuntap add NAME mode tap</c>).</summary>
-    /// <exception cref="TapException">The name is invalid, no such interface exists, it is not a tap, it is busy, or the tun driver refused.</exception>
+    /// <exception cref="TapException">The name is invalid, the tun driver cannot be opened, no such interface exists, it is not a tap, or it is busy.</exception>
     public static Tap Open(string name)
     {
         ValidateName(name);
-        if (Tun.IfNameToIndex(name) == 0)
-        {
-            throw new TapException(name, TapError.NotFound, Tun.ENODEV, $"no network interface '{name}' in this network namespace");
-        }
-
         return Attach(name, create: false);
     }
 
@@ -135,6 +130,12 @@ public sealed unsafe class Tap : IDisposable
         var fd = new SafeFileHandle(raw, ownsHandle: true);
         try
         {
+            // Without this check TUNSETIFF would quietly create a new, unconfigured tap of that name.
+            if (!create && Tun.IfNameToIndex(name) == 0)
+            {
+                throw new TapException(name, TapError.NotFound, Tun.ENODEV, $"no network interface '{name}' in this network namespace");
+            }
+
             var request = default(IfReq);
             Encoding.UTF8.GetBytes(name, new Span<byte>(request.Name, IfReq.NameSize - 1));
             request.Flags = (short)(Tun.IFF_TAP | Tun.IFF_NO_PI | Tun.IFF_VNET_HDR | (create ? Tun.IFF_TUN_EXCL : 0));
