@@ -76,8 +76,6 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
     private bool _mergeable;
     private bool _guestChecksum;
     private long _rxDeferred;
-    private DescriptorChain _txPending;
-    private bool _hasTxPending;
     private bool _disposed;
 
     /// <summary>Creates the device over <paramref name="tap"/> (which it then owns), woken through <paramref name="events"/>.</summary>
@@ -210,7 +208,7 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
         }
         else if (queueIndex == TransmitQueue)
         {
-            ProcessTransmit();
+            ProcessChains(TransmitQueue);
         }
     }
 
@@ -258,8 +256,6 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
         _txLimit?.Detach();
         _rx.Clear();
         _rxDeferred = 0;
-        _hasTxPending = false;
-        _txPending = default;
         if (!_disposed)
         {
             _ = _tap.SetOffload(0);
@@ -536,105 +532,54 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
         return true;
     }
 
-    private void ProcessTransmit()
+    /// <inheritdoc/>
+    protected override bool AdmitChain(int queueIndex, in DescriptorChain chain) =>
+        _txLimit is null || _txLimit.TryConsume(Math.Max(0, (long)chain.ReadableLength - VirtioNetHeader.Size));
+
+    /// <inheritdoc/>
+    protected override void OnMalformedChain(int queueIndex, QueueError error) => Drop(VirtioNetDrop.TxBadChain);
+
+    /// <inheritdoc/>
+    protected override uint HandleChain(int queueIndex, in DescriptorChain chain)
     {
-        var context = Context!;
-        var queue = context.Queues[TransmitQueue];
-        bool completed = false;
-        do
-        {
-            queue.DisableNotification();
-            while (true)
-            {
-                DescriptorChain chain;
-                if (_hasTxPending)
-                {
-                    chain = _txPending;
-                }
-                else if (!queue.TryPop(out chain, out var error))
-                {
-                    if (error == QueueError.None)
-                    {
-                        break;
-                    }
-
-                    if (chain.HasUsableHead && error.IsChainError())
-                    {
-                        Drop(VirtioNetDrop.TxBadChain);
-                        if (!queue.AddUsed(chain.HeadIndex, 0).IsFatal())
-                        {
-                            completed = true;
-                            continue;
-                        }
-                    }
-
-                    FinishTransmit(context, completed);
-                    context.RequestReset();
-                    return;
-                }
-
-                if (!Transmit(chain))
-                {
-                    // Throttled: keep the chain, leave notifications off; the rate limit's timer resumes the queue.
-                    _txPending = chain;
-                    _hasTxPending = true;
-                    FinishTransmit(context, completed);
-                    return;
-                }
-
-                _hasTxPending = false;
-                if (queue.AddUsed(chain.HeadIndex, 0).IsFatal())
-                {
-                    FinishTransmit(context, completed);
-                    context.RequestReset();
-                    return;
-                }
-
-                completed = true;
-            }
-        }
-        while (queue.EnableNotification());
-
-        FinishTransmit(context, completed);
+        Transmit(chain);
+        return 0;
     }
 
-    private static void FinishTransmit(VirtioDeviceContext context, bool completed)
-    {
-        if (completed)
-        {
-            context.SignalUsedQueue(TransmitQueue);
-        }
-    }
-
-    /// <summary>Sends or drops one transmit chain; false only when the rate limit holds it back.</summary>
-    private bool Transmit(in DescriptorChain chain)
+    /// <summary>Sends one transmit chain with one writev, or drops and counts it.</summary>
+    private void Transmit(in DescriptorChain chain)
     {
         uint total = chain.ReadableLength;
         if (total < VirtioNetHeader.Size)
         {
-            return Drop(VirtioNetDrop.TxHeaderShort);
+            Drop(VirtioNetDrop.TxHeaderShort);
+            return;
         }
 
         uint frame = total - VirtioNetHeader.Size;
         if (frame == 0)
         {
-            return Drop(VirtioNetDrop.TxEmptyFrame);
+            Drop(VirtioNetDrop.TxEmptyFrame);
+            return;
         }
 
         if (frame > MaxFrameLength)
         {
-            return Drop(VirtioNetDrop.TxOversized);
+            Drop(VirtioNetDrop.TxOversized);
+            return;
         }
 
         var reader = chain.CreateReader();
         if (!reader.TryRead(_txHeader))
         {
-            return Drop(VirtioNetDrop.TxBadBuffer);
+            Drop(VirtioNetDrop.TxBadBuffer);
+            return;
         }
 
         if (!TransmitHeaderValid(MemoryMarshal.Read<VirtioNetHeader>(_txHeader), frame))
         {
-            return Drop(VirtioNetDrop.TxBadHeader);
+            Drop(VirtioNetDrop.TxBadHeader);
+            return;
         }
 
         var iov = (Iovec*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_txIov));
@@ -644,31 +589,28 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
         {
             if (count == MaxSegments)
             {
-                return Drop(VirtioNetDrop.TxTooManySegments);
+                Drop(VirtioNetDrop.TxTooManySegments);
+                return;
             }
 
             if (!reader.TryGetNextSpan(int.MaxValue, out var span))
             {
-                return Drop(VirtioNetDrop.TxBadBuffer);
+                Drop(VirtioNetDrop.TxBadBuffer);
+                return;
             }
 
             iov[count++] = new Iovec((nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(span)), (nuint)span.Length);
         }
 
-        if (_txLimit is not null && !_txLimit.TryConsume(frame))
-        {
-            return false;
-        }
-
         nint n = _tap.WriteV(iov, count);
         if (n < 0)
         {
-            return Drop(n == -Tun.EINVAL ? VirtioNetDrop.TxTapRejected : VirtioNetDrop.TxTapError);
+            Drop(n == -Tun.EINVAL ? VirtioNetDrop.TxTapRejected : VirtioNetDrop.TxTapError);
+            return;
         }
 
         Interlocked.Increment(ref _txFrames);
         Interlocked.Add(ref _txBytes, frame);
-        return true;
     }
 
     private bool TransmitHeaderValid(in VirtioNetHeader header, uint frame)
@@ -696,11 +638,7 @@ public sealed unsafe class VirtioNet : VirtioDevice, IDeviceCounters, IDisposabl
         return needed == 0 || (needed != ulong.MaxValue && (features & needed) != 0 && header.GsoSize != 0);
     }
 
-    private bool Drop(VirtioNetDrop reason)
-    {
-        Interlocked.Increment(ref _drops[(int)reason]);
-        return true;
-    }
+    private void Drop(VirtioNetDrop reason) => Interlocked.Increment(ref _drops[(int)reason]);
 
     private void SetReadable(bool readable)
     {
