@@ -51,11 +51,20 @@ internal enum ExitCode
     /// <summary><c>/dev/kvm</c> is missing or not accessible.</summary>
     KvmUnavailable = 17,
 
+    /// <summary>A tap given with --net does not exist in vmm's network namespace, is not a tap, or may not be used.</summary>
+    TapNotFound = 18,
+
+    /// <summary>A tap given with --net is attached to another process.</summary>
+    TapInUse = 19,
+
+    /// <summary><c>/dev/net/tun</c> is missing or cannot be opened.</summary>
+    TunUnavailable = 20,
+
     /// <summary>The vsock guest CID is reserved (0 hypervisor, 1 local, 2 host) or above 4294967294.</summary>
-    VsockCidInvalid = 20,
+    VsockCidInvalid = 21,
 
     /// <summary>The vsock Unix socket path is already taken, or the socket cannot be created there.</summary>
-    VsockSocketUnavailable = 21,
+    VsockSocketUnavailable = 22,
 
     /// <summary>Stopped by SIGINT.</summary>
     Interrupted = 130,

@@ -61,6 +61,11 @@ internal static class VmmRunner
         {
             throw new VmmException(ExitCode.InvalidMemorySize, "--memory must be a multiple of 4 KiB");
         }
+
+        if (config.Nets.GroupBy(n => n.Tap, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new VmmException(ExitCode.Usage, $"--net tap={twice.Key} is given twice: each device needs its own tap");
+        }
     }
 
     private static ulong HostMemoryBytes()

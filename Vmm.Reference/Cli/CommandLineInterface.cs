@@ -16,6 +16,7 @@ internal static class CommandLineInterface
         var memory = new Option<string>("--memory") { Description = "Guest memory: MiB, or with a unit K/M/G (default 128M)", HelpName = "SIZE" };
         var cpus = new Option<int?>("--cpus") { Description = "Number of vCPUs (default 1)", HelpName = "N" };
         var disks = new Option<string[]>("--disk") { Description = "A virtio-blk disk backed by a raw image; repeatable", HelpName = "PATH[,readonly]", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+        var nets = new Option<string[]>("--net") { Description = "A virtio-net device on an existing tap, optionally rate-limited (per second); repeatable", HelpName = "tap=NAME[,mac=MAC][,rx-rate=BYTES][,tx-rate=BYTES][,rx-ops=N][,tx-ops=N]", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
         var console = new Option<string>("--console") { Description = "Guest console: serial (COM1), virtio (hvc0) or none (default serial)", HelpName = "serial|virtio|none" };
         var bootTimer = new Option<bool>("--boot-timer") { Description = "Report boot-progress writes (debug port 0x80, boot-timer byte) with their time since start" };
         var logLevel = new Option<string>("--log-level") { Description = "trace, debug, info, warning, error or off (default warning)", HelpName = "LEVEL" };
@@ -27,7 +28,7 @@ internal static class CommandLineInterface
 
         var run = new Command("run", "Boot a micro-VM")
         {
-            kernel, initrd, cmdline, memory, cpus, disks, console, bootTimer, logLevel, config, guestDecompression, noRng,
+            kernel, initrd, cmdline, memory, cpus, disks, nets, console, bootTimer, logLevel, config, guestDecompression, noRng,
         };
 
         run.Options.Add(vsock);
@@ -87,6 +88,7 @@ internal static class CommandLineInterface
                     InitrdPath = parse.GetValue(initrd),
                     CommandLine = parse.GetValue(cmdline),
                     Disks = (parse.GetValue(disks) ?? []).Select(DiskConfig.Parse).ToList(),
+                    Nets = (parse.GetValue(nets) ?? []).Select(NetConfig.Parse).ToList(),
                     BootTimer = parse.GetValue(bootTimer),
                     GuestDecompression = parse.GetValue(guestDecompression),
                     Rng = !parse.GetValue(noRng),

@@ -19,6 +19,8 @@ internal sealed record VmConfig
 
     public IReadOnlyList<DiskConfig> Disks { get; init; } = [];
 
+    public IReadOnlyList<NetConfig> Nets { get; init; } = [];
+
     public ConsoleMode Console { get; init; } = ConsoleMode.Serial;
 
     public bool BootTimer { get; init; }

@@ -19,6 +19,8 @@ internal sealed class VmConfigFile
 
     public List<DiskFileEntry>? Disks { get; set; }
 
+    public List<NetFileEntry>? Nets { get; set; }
+
     public string? Console { get; set; }
 
     public bool? BootTimer { get; set; }
@@ -76,6 +78,7 @@ internal sealed class VmConfigFile
                 InitrdPath = Initrd,
                 CommandLine = Cmdline,
                 Disks = Disks?.Select(d => new DiskConfig(d.Path ?? throw new FormatException("a disk needs a \"path\""), d.ReadOnly)).ToList() ?? [],
+                Nets = Nets?.Select(ToNetConfig).ToList() ?? [],
                 BootTimer = BootTimer ?? false,
                 GuestDecompression = GuestDecompression ?? false,
                 Rng = Rng ?? true,
@@ -115,6 +118,14 @@ internal sealed class VmConfigFile
             throw new VmmException(ExitCode.Usage, $"invalid config file {path}: {e.Message}", e);
         }
     }
+
+    private static NetConfig ToNetConfig(NetFileEntry entry) =>
+        new(string.IsNullOrEmpty(entry.Tap) ? throw new FormatException("a net needs a \"tap\"") : entry.Tap)
+        {
+            Mac = entry.Mac is null ? null : NetConfig.ParseMac(entry.Mac),
+            ReceiveRate = entry.RxRate?.ToOptions("rxRate"),
+            TransmitRate = entry.TxRate?.ToOptions("txRate"),
+        };
 
     private static T ParseEnum<T>(string text, string name)
         where T : struct, Enum =>

@@ -4,15 +4,16 @@ namespace Vmm.Reference.Machine;
 
 /// <summary>
 /// The user's files, opened and checked before anything else happens: the kernel and initrd read
-/// into memory, the disks opened and locked. Nothing here writes to a user's file.
+/// into memory, the disks opened and locked, the taps opened. Nothing here writes to a user's file.
 /// </summary>
 internal sealed class InputFiles : IDisposable
 {
-    private InputFiles(ReadOnlyMemory<byte> kernel, ReadOnlyMemory<byte> initrd, List<DiskImage> disks)
+    private InputFiles(ReadOnlyMemory<byte> kernel, ReadOnlyMemory<byte> initrd, List<DiskImage> disks, List<NetBackend> nets)
     {
         Kernel = kernel;
         Initrd = initrd;
         Disks = disks;
+        Nets = nets;
     }
 
     public ReadOnlyMemory<byte> Kernel { get; private set; }
@@ -28,6 +29,9 @@ internal sealed class InputFiles : IDisposable
 
     public IReadOnlyList<DiskImage> Disks { get; }
 
+    /// <summary>The taps of the --net devices, in order (the devices take them over).</summary>
+    public IReadOnlyList<NetBackend> Nets { get; }
+
     public static InputFiles Open(VmConfig config)
     {
         var kernel = ReadFile(config.KernelPath, "kernel", ExitCode.KernelNotFound);
@@ -40,31 +44,35 @@ internal sealed class InputFiles : IDisposable
         var initrd = config.InitrdPath is null ? ReadOnlyMemory<byte>.Empty : ReadFile(config.InitrdPath, "initrd", ExitCode.InitrdNotFound);
         config.Vsock?.CheckSocketPathFree();
         var disks = new List<DiskImage>();
+        var nets = new List<NetBackend>();
         try
         {
             foreach (var disk in config.Disks)
             {
                 disks.Add(DiskImage.Open(disk));
             }
+
+            foreach (var net in config.Nets)
+            {
+                nets.Add(NetBackend.Open(net));
+            }
         }
         catch
         {
-            foreach (var disk in disks)
-            {
-                disk.Dispose();
-            }
-
+            DisposeAll(disks, nets);
             throw;
         }
 
-        return new InputFiles(kernel, initrd, disks);
+        return new InputFiles(kernel, initrd, disks, nets);
     }
 
-    public void Dispose()
+    public void Dispose() => DisposeAll(Disks, Nets);
+
+    private static void DisposeAll(IEnumerable<IDisposable> disks, IEnumerable<IDisposable> nets)
     {
-        foreach (var disk in Disks)
+        foreach (var item in disks.Concat(nets))
         {
-            disk.Dispose();
+            item.Dispose();
         }
     }
 

@@ -11,6 +11,7 @@ using Vmm.Virtio;
 using Vmm.Virtio.Block;
 using Vmm.Virtio.Console;
 using Vmm.Virtio.Entropy;
+using Vmm.Virtio.Net;
 
 namespace Vmm.Reference.Machine;
 
@@ -73,6 +74,14 @@ internal sealed partial class MicroVm
 
         CreateVsock();
         CreateBalloon();
+        for (int i = 0; i < inputs.Nets.Count; i++)
+        {
+            var (net, tap) = inputs.Nets[i];
+            var device = new VirtioNet(tap, DeviceEvents, new VirtioNetOptions { Mac = net.Mac, ReceiveRateLimit = net.ReceiveRate, TransmitRateLimit = net.TransmitRate });
+            _owned.Add(device);
+            Attach($"net{i}", device);
+            Log.Info("net", $"net{i}: tap {tap.Name}, mac {device.Mac}");
+        }
 
         foreach (var device in _attached)
         {

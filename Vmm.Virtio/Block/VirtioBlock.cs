@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Vmm.Devices;
 using Vmm.Virtio.Interop;
+using Vmm.Virtio.RateLimiting;
 
 namespace Vmm.Virtio.Block;
 
@@ -37,16 +38,31 @@ public sealed class VirtioBlock : VirtioDevice, IDeviceCounters
     private readonly VirtioBlockOptions _options;
     private readonly byte[] _config = new byte[ConfigLength];
     private readonly byte[] _id = new byte[IdLength];
+    private readonly IDeviceEventLoop? _events;
+    private readonly QueueRateLimit? _limit;
     private long _requests;
     private long _failures;
 
     /// <summary>Creates a block device over <paramref name="image"/> (opened for reading, and writing unless read-only).</summary>
-    /// <exception cref="ArgumentException">The serial is longer than 20 bytes or the queue size is invalid.</exception>
-    public VirtioBlock(SafeFileHandle image, VirtioBlockOptions? options = null)
+    /// <param name="image">The raw image.</param>
+    /// <param name="options">How the device presents the image.</param>
+    /// <param name="events">The event loop whose timer resumes a rate-limited queue; required with <see cref="VirtioBlockOptions.RateLimit"/>.</param>
+    /// <exception cref="ArgumentException">The serial is longer than 20 bytes, the queue size is invalid, or a rate limit comes without an event loop.</exception>
+    public VirtioBlock(SafeFileHandle image, VirtioBlockOptions? options = null, IDeviceEventLoop? events = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         _file = image;
         _options = options ?? new VirtioBlockOptions();
+        _events = events;
+        if (_options.RateLimit is { IsEnabled: true } limit)
+        {
+            _limit = new QueueRateLimit(new RateLimiter(limit, _options.Time));
+            if (events is null)
+            {
+                throw new ArgumentException("A rate-limited block device needs the event loop for its timer.", nameof(events));
+            }
+        }
+
         if (Encoding.UTF8.GetByteCount(_options.Serial) > IdLength)
         {
             throw new ArgumentException("The serial is longer than 20 bytes.", nameof(options));
@@ -110,8 +126,35 @@ public sealed class VirtioBlock : VirtioDevice, IDeviceCounters
     /// <inheritdoc/>
     public override void ReadConfig(int offset, Span<byte> data) => _config.AsSpan(offset, data.Length).CopyTo(data);
 
+    /// <summary>The rate limit, or null.</summary>
+    public QueueRateLimit? RateLimit => _limit;
+
     /// <inheritdoc/>
     protected internal override void ProcessQueue(int queueIndex) => ProcessChains(queueIndex);
+
+    /// <inheritdoc/>
+    protected override bool OnActivate(VirtioDeviceContext context)
+    {
+        _limit?.Attach(_events!, OnRefilled);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    protected override void OnReset() => _limit?.Detach();
+
+    /// <inheritdoc/>
+    protected override bool AdmitChain(int queueIndex, in DescriptorChain chain)
+    {
+        if (_limit is null)
+        {
+            return true;
+        }
+
+        // Data bytes: what a read fills (less the status byte) or a write carries (less the header); other requests cost an operation only.
+        long readBytes = Math.Max(0, (long)chain.WritableLength - 1);
+        long writeBytes = Math.Max(0, (long)chain.ReadableLength - BlockRequestHeaderSize);
+        return _limit.TryConsume(Math.Max(readBytes, writeBytes));
+    }
 
     /// <inheritdoc/>
     protected override uint HandleChain(int queueIndex, in DescriptorChain chain)
@@ -147,6 +190,27 @@ public sealed class VirtioBlock : VirtioDevice, IDeviceCounters
         uint statusOffset = chain.WritableLength - 1;
         writer.TrySkip(statusOffset - writer.BytesWritten);
         return writer.TryWrite((byte)status) ? writer.BytesWritten : statusOffset;
+    }
+
+    private void OnRefilled()
+    {
+        lock (QueueLock)
+        {
+            if (Context is null)
+            {
+                return;
+            }
+
+            try
+            {
+                ProcessChains(0);
+            }
+            catch (Exception)
+            {
+                // No transport around a timer callback: report the failure to the driver as the transport would.
+                Context?.RequestReset();
+            }
+        }
     }
 
     private VirtioBlockStatus Execute(in DescriptorChain chain, ref DescriptorChainReader reader, ref DescriptorChainWriter writer)

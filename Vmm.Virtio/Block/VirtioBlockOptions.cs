@@ -1,3 +1,5 @@
+using Vmm.Virtio.RateLimiting;
+
 namespace Vmm.Virtio.Block;
 
 /// <summary>How a <see cref="VirtioBlock"/> presents its image.</summary>
@@ -23,4 +25,10 @@ public sealed record VirtioBlockOptions
 
     /// <summary>Offer WRITE_ZEROES.</summary>
     public bool WriteZeroes { get; init; } = true;
+
+    /// <summary>Limits on requests (bytes of data and requests per refill time), or null; needs the device event loop for its timer.</summary>
+    public RateLimiterOptions? RateLimit { get; init; }
+
+    /// <summary>The clock of the rate limiter (tests pass a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

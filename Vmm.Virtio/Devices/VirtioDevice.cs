@@ -12,6 +12,8 @@ namespace Vmm.Virtio;
 public abstract class VirtioDevice
 {
     private VirtioDeviceContext? _context;
+    private DescriptorChain[]? _held;
+    private bool[]? _isHeld;
 
     /// <summary>The device ID.</summary>
     public abstract VirtioDeviceType DeviceType { get; }
@@ -81,6 +83,11 @@ public abstract class VirtioDevice
         {
             OnReset();
             _context = null;
+            if (_isHeld is not null)
+            {
+                Array.Clear(_isHeld);
+                Array.Clear(_held!);
+            }
         }
     }
 
@@ -102,10 +109,23 @@ public abstract class VirtioDevice
         throw new NotSupportedException($"{GetType().Name} does not handle chains of queue {queueIndex} through HandleChain.");
 
     /// <summary>
-    /// The standard processing loop: with notifications disabled, pop every available chain, hand it to
-    /// <see cref="HandleChain"/> and put it on the used ring; malformed chains go back with length 0 (counted in the
-    /// queue's <see cref="SplitQueue.Errors"/>); re-enable notifications and repeat while the driver added more; then
-    /// interrupt the driver if it wants one. A fatal queue error sets DEVICE_NEEDS_RESET.
+    /// Whether <see cref="ProcessChains"/> may handle <paramref name="chain"/> now. Returning false holds the chain
+    /// (popped, not completed) and stops the queue with notifications off; the next <see cref="ProcessChains"/> call
+    /// — typically from a rate limiter's timer — offers the same chain again first. Admits everything by default.
+    /// </summary>
+    protected virtual bool AdmitChain(int queueIndex, in DescriptorChain chain) => true;
+
+    /// <summary>Called by <see cref="ProcessChains"/> for each malformed chain it returns with length 0 (for the device's counters).</summary>
+    protected virtual void OnMalformedChain(int queueIndex, QueueError error)
+    {
+    }
+
+    /// <summary>
+    /// The standard processing loop: with notifications disabled, pop every available chain, let <see cref="AdmitChain"/>
+    /// hold it back or hand it to <see cref="HandleChain"/> and put it on the used ring; malformed chains go back with
+    /// length 0 (counted in the queue's <see cref="SplitQueue.Errors"/> and reported to <see cref="OnMalformedChain"/>);
+    /// re-enable notifications and repeat while the driver added more; then interrupt the driver if it wants one. A
+    /// fatal queue error sets DEVICE_NEEDS_RESET.
     /// </summary>
     protected void ProcessChains(int queueIndex)
     {
@@ -118,8 +138,19 @@ public abstract class VirtioDevice
             while (true)
             {
                 QueueError error;
-                if (queue.TryPop(out var chain, out error))
+                if (TakeHeld(queueIndex, out var chain) || queue.TryPop(out chain, out error))
                 {
+                    if (!AdmitChain(queueIndex, chain))
+                    {
+                        Hold(queueIndex, chain);
+                        if (completed)
+                        {
+                            context.SignalUsedQueue(queueIndex);
+                        }
+
+                        return;
+                    }
+
                     uint length = HandleChain(queueIndex, chain);
                     error = queue.AddUsed(chain.HeadIndex, length);
                 }
@@ -129,6 +160,7 @@ public abstract class VirtioDevice
                 }
                 else if (chain.HasUsableHead && error.IsChainError())
                 {
+                    OnMalformedChain(queueIndex, error);
                     error = queue.AddUsed(chain.HeadIndex, 0);
                 }
 
@@ -152,5 +184,26 @@ public abstract class VirtioDevice
         {
             context.SignalUsedQueue(queueIndex);
         }
+    }
+
+    private bool TakeHeld(int queueIndex, out DescriptorChain chain)
+    {
+        if (_isHeld is not null && _isHeld[queueIndex])
+        {
+            _isHeld[queueIndex] = false;
+            chain = _held![queueIndex];
+            return true;
+        }
+
+        chain = default;
+        return false;
+    }
+
+    private void Hold(int queueIndex, in DescriptorChain chain)
+    {
+        _held ??= new DescriptorChain[QueueCount];
+        _isHeld ??= new bool[QueueCount];
+        _held[queueIndex] = chain;
+        _isHeld[queueIndex] = true;
     }
 }

@@ -28,9 +28,16 @@ internal static class VmmProcess
         }
     }
 
-    public static VmmResult Run(IEnumerable<string> args, TimeSpan timeout, Action<Process>? onStarted = null, Func<string, bool>? stopWhen = null, IDictionary<string, string>? environment = null)
+    /// <summary>Runs vmm with <paramref name="args"/>; <paramref name="launcher"/> (e.g. <c>ip netns exec NAME</c>) runs it inside something.</summary>
+    public static VmmResult Run(IEnumerable<string> args, TimeSpan timeout, Action<Process>? onStarted = null, Func<string, bool>? stopWhen = null, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         var (fileName, prefix) = Command;
+        if (launcher is { Count: > 0 })
+        {
+            prefix = [.. launcher.Skip(1), fileName, .. prefix];
+            fileName = launcher[0];
+        }
+
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,

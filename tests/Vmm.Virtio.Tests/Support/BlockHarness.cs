@@ -8,13 +8,13 @@ namespace Vmm.Virtio.Tests.Support;
 /// <summary>A VirtioBlock over a temporary image, brought up through the transport with the Linux probe sequence.</summary>
 public sealed class BlockHarness : IDisposable
 {
-    public BlockHarness(long imageSize = 1 << 20, VirtioBlockOptions? options = null)
+    public BlockHarness(long imageSize = 1 << 20, VirtioBlockOptions? options = null, Vmm.Devices.IDeviceEventLoop? events = null)
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vmm-virtio-{Guid.NewGuid():n}.img");
         File = System.IO.File.OpenHandle(Path, FileMode.CreateNew, FileAccess.ReadWrite);
         RandomAccess.SetLength(File, imageSize);
         Memory = GuestMemory.Allocate([new GuestRange(new GuestAddress(0), 4 << 20)]);
-        Device = new VirtioBlock(File, options ?? new VirtioBlockOptions { Serial = "vmm-test-disk" });
+        Device = new VirtioBlock(File, options ?? new VirtioBlockOptions { Serial = "vmm-test-disk" }, events);
         Transport = new VirtioMmioTransport(Device, Memory, Interrupts);
         Driver = new SimulatedMmioDriver(Transport);
         Queue = new SimulatedDriverQueue(Memory, new GuestAddress(0x10000), 128);
