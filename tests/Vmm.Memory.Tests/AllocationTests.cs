@@ -37,7 +37,7 @@ public sealed class AllocationTests
             var split = new GuestAddress((1 << 20) - 2048);
             memory.Write(split, buffer);
             memory.Read(split, buffer);
-            memory.TryGetSpan(new GuestAddress(4096), 4096, out var span);
+            memory.TryGetReadOnlySpan(new GuestAddress(4096), 4096, out var span);
             sum += span[0];
             memory.StoreReleaseUInt32(new GuestAddress(64), (uint)i);
             sum += memory.LoadAcquireUInt32(new GuestAddress(64));
