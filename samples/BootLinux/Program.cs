@@ -33,7 +33,7 @@ const ulong RngBase = 0xd000_0000;
 const uint RngIrq = 5, SerialIrq = 4;
 
 // Memory and the VM. Slots first, then the in-kernel interrupt controllers (IOAPIC, PIC, LAPICs) and the PIT.
-GuestMemory memory = GuestMemory.Allocate(BootLayout.RamRanges(128UL << 20));
+using GuestMemory memory = GuestMemory.Allocate(BootLayout.RamRanges(128UL << 20));
 using var kvm = Kvm.Open();
 using var vm = kvm.CreateVm();
 for (int i = 0; i < memory.Regions.Count; i++)

@@ -30,7 +30,7 @@ if (!Kvm.IsAvailable())
 }
 
 // Guest memory (Vmm.Memory) and the VM (Vmm.Kvm): 4 MiB of RAM at guest-physical 0 in KVM slot 0.
-GuestMemory memory = GuestMemory.Allocate([new GuestRange(GuestAddress.Zero, 4 << 20)]);
+using GuestMemory memory = GuestMemory.Allocate([new GuestRange(GuestAddress.Zero, 4 << 20)]);
 using var kvm = Kvm.Open();
 using var vm = kvm.CreateVm();
 var ram = memory.Regions[0];

@@ -29,7 +29,7 @@ public sealed class VirtioEchoTests : IDisposable
         Assert.Equal(DeviceStatus.DriverOk, _driver.DriverOk() & DeviceStatus.DriverOk);
     }
 
-    public void Dispose() => _memory.DisposeRegions();
+    public void Dispose() => _memory.Dispose();
 
     [Fact]
     public void Notify_RequestAndReplyBuffers_EchoesRequestAndInterrupts()
