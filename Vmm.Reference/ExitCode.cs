@@ -51,6 +51,12 @@ internal enum ExitCode
     /// <summary><c>/dev/kvm</c> is missing or not accessible.</summary>
     KvmUnavailable = 17,
 
+    /// <summary>The vsock guest CID is reserved (0 hypervisor, 1 local, 2 host) or above 4294967294.</summary>
+    VsockCidInvalid = 20,
+
+    /// <summary>The vsock Unix socket path is already taken, or the socket cannot be created there.</summary>
+    VsockSocketUnavailable = 21,
+
     /// <summary>Stopped by SIGINT.</summary>
     Interrupted = 130,
 

@@ -22,11 +22,14 @@ internal static class CommandLineInterface
         var config = new Option<string>("--config") { Description = "Read the settings from a JSON file instead", HelpName = "FILE.json" };
         var guestDecompression = new Option<bool>("--guest-decompression") { Description = "Let a bzImage decompress itself in the guest instead of on the host" };
         var noRng = new Option<bool>("--no-rng") { Description = "Do not add a virtio-rng device" };
+        var vsock = new Option<string>("--vsock") { Description = "A virtio-vsock device: the guest's CID, and the host Unix socket that host clients connect to ('CONNECT <port>') and whose PATH_<port> the guest's connections reach", HelpName = "cid=N,uds=PATH" };
 
         var run = new Command("run", "Boot a micro-VM")
         {
             kernel, initrd, cmdline, memory, cpus, disks, console, bootTimer, logLevel, config, guestDecompression, noRng,
         };
+
+        run.Options.Add(vsock);
 
         int exitCode = 0;
         VmmException? failure = null;
@@ -94,6 +97,11 @@ internal static class CommandLineInterface
                 if (parse.GetValue(cpus) is { } n)
                 {
                     cfg = cfg with { VcpuCount = n };
+                }
+
+                if (parse.GetValue(vsock) is { } v)
+                {
+                    cfg = cfg with { Vsock = VsockConfig.Parse(v) };
                 }
 
                 if (parse.GetValue(console) is { } c)

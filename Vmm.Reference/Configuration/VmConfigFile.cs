@@ -29,6 +29,8 @@ internal sealed class VmConfigFile
 
     public bool? Rng { get; set; }
 
+    public VsockFileEntry? Vsock { get; set; }
+
     public static VmConfig Load(string path)
     {
         VmConfigFile? file;
@@ -76,6 +78,7 @@ internal sealed class VmConfigFile
                 BootTimer = BootTimer ?? false,
                 GuestDecompression = GuestDecompression ?? false,
                 Rng = Rng ?? true,
+                Vsock = Vsock?.ToConfig(path),
             };
             if (Memory is { } memory)
             {

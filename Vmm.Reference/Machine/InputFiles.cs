@@ -38,6 +38,7 @@ internal sealed class InputFiles : IDisposable
 
         ValidateKernelFormat(config.KernelPath, kernel);
         var initrd = config.InitrdPath is null ? ReadOnlyMemory<byte>.Empty : ReadFile(config.InitrdPath, "initrd", ExitCode.InitrdNotFound);
+        config.Vsock?.CheckSocketPathFree();
         var disks = new List<DiskImage>();
         try
         {

@@ -71,6 +71,8 @@ internal sealed partial class MicroVm
             Attach("console", _virtioConsole);
         }
 
+        CreateVsock();
+
         foreach (var device in _attached)
         {
             Log.Info("devices", $"{device.Name}: {device.TransportName} at 0x{device.Window.Start.Value:x}, irq {device.Irq}");
