@@ -31,11 +31,23 @@ total=$(printf '%s\n' "$summary" | awk '/^ *total:/{print $2}' | tail -1)
 failed=$(printf '%s\n' "$summary" | awk '/^ *failed:/{print $2}' | tail -1)
 passed=$(printf '%s\n' "$summary" | awk '/^ *succeeded:/{print $2}' | tail -1)
 skipped=$(printf '%s\n' "$summary" | awk '/^ *skipped:/{print $2}' | tail -1)
+
+# The packages as a user installs them: pack into a local feed, build and run samples/ from it, install vmm as a tool.
+samples_log=$(mktemp)
+trap 'rm -f "$log" "$samples_log"' EXIT
+samples_status=0
+eng/samples.sh 2>&1 | tee "$samples_log" || samples_status=1
+read -r s_passed s_failed s_skipped < <(sed -n 's/^samples: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$samples_log" | tail -1; echo)
+
 # Fuzz targets (virtio chain parser, virtio-blk requests): a bounded run over the seed corpus.
 fuzz_status=0
 eng/fuzz.sh "${FUZZ_SECONDS:-20}" || fuzz_status=1
 
-echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+echo "$(( ${passed:-0} + ${s_passed:-0} )) passed, $(( ${failed:-0} + ${s_failed:-0} )) failed, $(( ${skipped:-0} + ${s_skipped:-0} )) skipped"
+if [ "$samples_status" -ne 0 ]; then
+  echo "the packages or samples failed (see 'samples:' above)"
+  exit 1
+fi
 if [ "$fuzz_status" -ne 0 ]; then
   echo "fuzzing found a failure (see above)"
   exit 1

@@ -37,11 +37,12 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public void Version_Always_PrintsVersionAndSucceeds()
+    public void Version_Always_PrintsVersionAndCommit()
     {
         var result = Vmm("--version");
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"^\d+\.\d+\.\d+", result.StandardOutput.Trim());
+        // SemVer with the prerelease suffix, then the commit the binary was built from (SourceLink's git information).
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?\+[0-9a-f]{40}$", result.StandardOutput.Trim());
     }
 
     [Fact]
