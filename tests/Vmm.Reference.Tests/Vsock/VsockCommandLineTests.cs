@@ -31,7 +31,7 @@ public sealed class VsockCommandLineTests : IDisposable
     [InlineData("1")]
     [InlineData("2")]
     public void Run_ReservedCid_OneLineAndCidExitCode(string cid)
-        => AssertFails(VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir), "--vsock", $"cid={cid},uds={Path.Combine(_dir, "v.sock")}"], Timeout), 20, $"cid {cid} is reserved");
+        => AssertFails(VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir), "--vsock", $"cid={cid},uds={Path.Combine(_dir, "v.sock")}"], Timeout), (int)ExitCode.VsockCidInvalid, $"cid {cid} is reserved");
 
     [Fact]
     public void Run_BadVsockOption_OneLineAndUsageExitCode()
@@ -42,20 +42,20 @@ public sealed class VsockCommandLineTests : IDisposable
     {
         string path = Path.Combine(_dir, "taken.sock");
         File.WriteAllText(path, "someone else's");
-        AssertFails(VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir), "--vsock", $"cid=3,uds={path}"], Timeout), 21, $"{path} is already taken");
+        AssertFails(VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir), "--vsock", $"cid=3,uds={path}"], Timeout), (int)ExitCode.VsockSocketUnavailable, $"{path} is already taken");
         Assert.Equal("someone else's", File.ReadAllText(path));
     }
 
     [Fact]
     public void Run_SocketDirectoryMissing_OneLineAndSocketExitCode()
-        => AssertFails(VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir), "--vsock", $"cid=3,uds={Path.Combine(_dir, "no-dir", "v.sock")}"], Timeout), 21, "does not exist");
+        => AssertFails(VmmProcess.Run(["run", "--kernel", TinyGuest.Write(_dir), "--vsock", $"cid=3,uds={Path.Combine(_dir, "no-dir", "v.sock")}"], Timeout), (int)ExitCode.VsockSocketUnavailable, "does not exist");
 
     [Fact]
     public void Run_ConfigWithReservedCid_OneLineAndCidExitCode()
     {
         string config = Path.Combine(_dir, "vm.json");
         File.WriteAllText(config, $$"""{ "kernel": "{{TinyGuest.Write(_dir)}}", "vsock": { "cid": 2, "uds": "{{Path.Combine(_dir, "v.sock")}}" } }""");
-        AssertFails(VmmProcess.Run(["run", "--config", config], Timeout), 20, "\"vsock\": \"cid\" 2 is reserved");
+        AssertFails(VmmProcess.Run(["run", "--config", config], Timeout), (int)ExitCode.VsockCidInvalid, "\"vsock\": \"cid\" 2 is reserved");
     }
 
     [Fact]
