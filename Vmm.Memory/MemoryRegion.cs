@@ -6,18 +6,31 @@ namespace Vmm.Memory;
 
 /// <summary>
 /// A page-aligned block of guest-physical memory backed by one host <c>mmap</c>. The region owns
-/// its mapping (and its memfd, if any) and unmaps it exactly once on <see cref="Dispose"/>.
+/// its mapping (and its memfd, if any) and unmaps it exactly once, when its last reference goes.
 /// </summary>
 /// <remarks>
-/// A region must outlive every <see cref="GuestMemory"/> snapshot, KVM memory slot and span that
-/// refers to it: after a hot-remove, swap the snapshot, let vCPUs and devices quiesce, remove the
-/// KVM slot, and only then dispose the region.
+/// <para>
+/// The mapping is reference-counted, like rust-vmm's <c>Arc</c> regions: the creator holds one reference, given up by
+/// <see cref="Dispose"/>, and every <see cref="GuestMemory"/> snapshot that contains the region holds one more, given up
+/// when the snapshot's own last reference goes. So a snapshot taken before a hot-remove can still be used after the
+/// creator disposed the region; the memory is unmapped (and <see cref="IsDisposed"/> turns true) once that snapshot is
+/// released too.
+/// </para>
+/// <para>
+/// What the counts do not see is the creator's responsibility: a KVM memory slot (<see cref="HostAddress"/>) must be
+/// removed before the last snapshot holding the region is released, and spans from <see cref="GetReadOnlySpan"/> and
+/// <see cref="GetWritableSpan"/> must not outlive the caller's reference (the creator's, or a snapshot's).
+/// </para>
 /// </remarks>
 public sealed unsafe class MemoryRegion : IDisposable
 {
     private readonly MappingHandle _mapping;
     private readonly byte* _host;
     private readonly bool _ownsFile;
+
+    // One reference for the creator (given up by Dispose, once) plus one per GuestMemory snapshot holding the region.
+    private int _references = 1;
+    private int _creatorReleased;
 
     private MemoryRegion(GuestAddress guestBase, ulong size, MappingHandle mapping, SafeFileHandle? file, bool ownsFile, long fileOffset, MemoryRegionOptions options)
     {
@@ -67,8 +80,11 @@ public sealed unsafe class MemoryRegion : IDisposable
     /// <summary>The dirty page bitmap, or null when dirty tracking is off.</summary>
     public DirtyBitmap? DirtyPages { get; }
 
-    /// <summary>Whether the region has been disposed.</summary>
+    /// <summary>Whether the mapping is gone: the creator disposed the region and no snapshot holds it any more.</summary>
     public bool IsDisposed => _mapping.IsClosed;
+
+    /// <summary>The references still held: the creator's (until <see cref="Dispose"/>) and one per live snapshot holding the region.</summary>
+    internal int ReferenceCount => Volatile.Read(ref _references);
 
     internal byte* Host => _host;
 
@@ -169,10 +185,74 @@ public sealed unsafe class MemoryRegion : IDisposable
     }
 
     /// <summary>
-    /// A span over <paramref name="length"/> bytes of the region from <paramref name="offset"/>.
-    /// The span is valid only while the region is not disposed; writes through it are not dirty-tracked.
+    /// A read-only span over <paramref name="length"/> bytes of the region from <paramref name="offset"/> (any region,
+    /// read-only ones included). The span is valid only while the caller holds a reference to the region.
     /// </summary>
-    public Span<byte> GetSpan(ulong offset, int length)
+    /// <exception cref="ObjectDisposedException">The mapping is gone.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the region.</exception>
+    public ReadOnlySpan<byte> GetReadOnlySpan(ulong offset, int length) => new(Locate(offset, length), length);
+
+    /// <summary>
+    /// A writable span over <paramref name="length"/> bytes of the region from <paramref name="offset"/>.
+    /// The span is valid only while the caller holds a reference to the region. Writes through it are not dirty-tracked
+    /// (unlike <see cref="GuestMemory.TryGetWritableSpan"/>): mark <see cref="DirtyPages"/> yourself if it matters.
+    /// </summary>
+    /// <exception cref="ReadOnlyGuestMemoryException">The region is mapped read-only (and the span not empty): a write through it would fault on the host.</exception>
+    /// <exception cref="ObjectDisposedException">The mapping is gone.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the region.</exception>
+    public Span<byte> GetWritableSpan(ulong offset, int length)
+    {
+        byte* p = Locate(offset, length);
+        if (!IsWritable && length > 0)
+        {
+            var address = new GuestAddress(GuestBase.Value + offset);
+            throw new ReadOnlyGuestMemoryException(address, (ulong)length, address);
+        }
+
+        return new Span<byte>(p, length);
+    }
+
+    /// <summary>Whether <paramref name="address"/> lies inside the region.</summary>
+    public bool Contains(GuestAddress address) => address.Value >= GuestBase.Value && address.Value - GuestBase.Value < Size;
+
+    /// <summary>
+    /// Gives up the creator's reference (once; later calls do nothing). When no <see cref="GuestMemory"/> snapshot holds
+    /// the region any more, this unmaps the memory and closes a memfd the region created; otherwise the last snapshot
+    /// holding it does, when it is released.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _creatorReleased, 1) == 0)
+        {
+            ReleaseReference();
+        }
+    }
+
+    /// <summary>Adds a reference for a snapshot, unless the mapping is already gone; true when it did.</summary>
+    internal bool TryAddReference() => ReferenceCounting.TryAdd(ref _references);
+
+    /// <summary>Gives up a reference; the last one unmaps the memory and closes a memfd the region created.</summary>
+    internal void ReleaseReference()
+    {
+        if (!ReferenceCounting.TryRemove(ref _references, out bool last))
+        {
+            throw new InvalidOperationException($"{this} was released more often than referenced.");
+        }
+
+        if (last)
+        {
+            _mapping.Dispose();
+            if (_ownsFile)
+            {
+                File?.Dispose();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"MemoryRegion {Range}";
+
+    private byte* Locate(ulong offset, int length)
     {
         ObjectDisposedException.ThrowIf(_mapping.IsClosed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -181,24 +261,45 @@ public sealed unsafe class MemoryRegion : IDisposable
             throw new ArgumentOutOfRangeException(nameof(length), $"[0x{offset:x}, +0x{length:x}) is outside the region's 0x{Size:x} bytes.");
         }
 
-        return new Span<byte>(_host + offset, length);
+        return _host + offset;
     }
 
-    /// <summary>Whether <paramref name="address"/> lies inside the region.</summary>
-    public bool Contains(GuestAddress address) => address.Value >= GuestBase.Value && address.Value - GuestBase.Value < Size;
-
-    /// <summary>Unmaps the memory (once) and closes a memfd the region created.</summary>
-    public void Dispose()
+    /// <summary>
+    /// Gives the pages of [<paramref name="offset"/>, +<paramref name="length"/>) back to the host (a balloon inflating,
+    /// free-page reporting): the next guest access reads zeros from a freshly faulted page. Private anonymous memory is
+    /// dropped with <c>madvise(MADV_DONTNEED)</c>; shared anonymous memory and a memfd the region created are freed with
+    /// <c>MADV_REMOVE</c> (their pages live in shmem, which DONTNEED would only unmap). The discarded pages are marked
+    /// dirty when dirty tracking is on (their content changed).
+    /// </summary>
+    /// <returns>
+    /// False, touching nothing, when the range is empty, not page-aligned or not inside the region, or when the region's
+    /// memory cannot be discarded: read-only, a file the caller mapped (its data would be lost or reappear), or hugetlbfs
+    /// pages (discardable only in whole huge pages).
+    /// </returns>
+    /// <exception cref="ObjectDisposedException">The region is disposed.</exception>
+    /// <exception cref="IOException">madvise failed on a valid range.</exception>
+    public bool TryDiscard(ulong offset, ulong length)
     {
-        _mapping.Dispose();
-        if (_ownsFile)
+        ObjectDisposedException.ThrowIf(_mapping.IsClosed, this);
+        const ulong pageMask = Libc.PageSize - 1;
+        bool discardable = IsWritable && (File is null || _ownsFile) && Options.HugePages != HugePageMode.HugeTlbFs;
+        if (!discardable || length == 0 || ((offset | length) & pageMask) != 0 || offset > Size || length > Size - offset)
         {
-            File?.Dispose();
+            return false;
         }
-    }
 
-    /// <inheritdoc/>
-    public override string ToString() => $"MemoryRegion {Range}";
+        int advice = Options.Shared ? Libc.MadvRemove : Libc.MadvDontNeed;
+        while (Libc.Madvise((nint)(_host + offset), (nuint)length, advice) != 0)
+        {
+            if (Marshal.GetLastPInvokeError() != Libc.EINTR)
+            {
+                throw OsError(advice == Libc.MadvRemove ? "madvise(MADV_REMOVE)" : "madvise(MADV_DONTNEED)");
+            }
+        }
+
+        DirtyPages?.MarkUnchecked(offset, length);
+        return true;
+    }
 
     private static void ValidateGeometry(GuestAddress guestBase, ulong size)
     {

@@ -60,6 +60,12 @@ internal enum ExitCode
     /// <summary><c>/dev/net/tun</c> is missing or cannot be opened.</summary>
     TunUnavailable = 20,
 
+    /// <summary>The vsock guest CID is reserved (0 hypervisor, 1 local, 2 host) or above 4294967294.</summary>
+    VsockCidInvalid = 21,
+
+    /// <summary>The vsock Unix socket path is already taken, or the socket cannot be created there.</summary>
+    VsockSocketUnavailable = 22,
+
     /// <summary>Stopped by SIGINT.</summary>
     Interrupted = 130,
 

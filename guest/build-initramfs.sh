@@ -2,12 +2,13 @@
 # Builds the Vmm.NET guest initramfs images from Debian's busybox-static:
 #
 #   .cache/guest/initramfs.cpio        interactive: marker line, then a busybox shell on the console
-#   .cache/guest/initramfs-test.cpio   test: runs the scenarios named by vmmtest= on the command line
+#   .cache/guest/initramfs-test.cpio   test: runs the scenarios named by vmmtest= on the command line,
+#                                      with /bin/vsock (guest/tools/vsock.c) for the vsock scenarios
 #
 # Both are UNCOMPRESSED newc archives (`cpio -o -H newc`): a gzip one costs ~40 s of in-guest
 # decompression under PVM, an uncompressed one nothing. The archives are reproducible (fixed
 # owner and mtimes, sorted entries) and rebuilt only when their inputs change.
-# Needs root for mknod (dev/console); installs busybox-static and cpio if missing.
+# Needs root for mknod (dev/console); installs busybox-static, cpio, gcc and linux-libc-dev if missing.
 #
 # Usage: guest/build-initramfs.sh [--force]
 set -euo pipefail
@@ -21,7 +22,7 @@ force=0
 log() { printf 'guest-initramfs: %s\n' "$*"; }
 die() { printf 'guest-initramfs: error: %s\n' "$*" >&2; exit 1; }
 
-packages=(busybox-static cpio)
+packages=(busybox-static cpio gcc linux-libc-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -38,10 +39,11 @@ file -L "$busybox" 2>/dev/null | grep -q "dynamically linked" && die "$busybox i
 
 key=$(
   {
-    dpkg-query -W -f='${Version}\n' busybox-static
+    dpkg-query -W -f='${Version}\n' busybox-static linux-libc-dev
     sha256sum "$busybox"
+    gcc --version | head -n1
     cd "$guest"
-    cat build-initramfs.sh initramfs/*
+    cat build-initramfs.sh initramfs/* tools/vsock.c
   } | sha256sum | cut -c1-16
 )
 
@@ -60,9 +62,17 @@ applets=(
   kill df du vi less env date find chmod touch
 )
 
-# make_image <name> <init script>
+# The vsock client/server of the test image: freestanding (raw system calls, no libc), a few KB
+# instead of ~700 KB for a static glibc binary, which every boot would copy with emulated code.
+tools=$(mktemp -d "$out/.tools.XXXXXX")
+trap 'rm -rf "$tools"' EXIT
+gcc -static -Os -s -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie \
+  -fno-asynchronous-unwind-tables -Wl,--build-id=none -Wall -Wextra -Werror \
+  -o "$tools/vsock" "$guest/tools/vsock.c" || die "building guest/tools/vsock.c failed"
+
+# make_image <name> <init script> [<extra executable for /bin>...]
 make_image() {
-  local name=$1 init=$2 stage
+  local name=$1 init=$2 stage extra
   stage=$(mktemp -d "$out/.stage.XXXXXX")
   trap 'rm -rf "$stage"' RETURN
   mkdir -p "$stage"/{bin,dev,etc,proc,sys,tmp,root,mnt}
@@ -75,6 +85,7 @@ make_image() {
   # runs as `busybox <applet>`.
   for a in "${applets[@]}"; do ln -s busybox "$stage/bin/$a"; done
   install -m 0755 "$init" "$stage/init"
+  for extra in "${@:3}"; do install -m 0755 "$extra" "$stage/bin/${extra##*/}"; done
   install -m 0644 "$guest/initramfs/fstab" "$stage/etc/fstab"
   # The kernel opens /dev/console for init's stdin/stdout/stderr before anything is mounted.
   mknod -m 0600 "$stage/dev/console" c 5 1 || die "mknod failed (run as root)"
@@ -87,5 +98,5 @@ make_image() {
 }
 
 make_image initramfs.cpio "$guest/initramfs/init-interactive"
-make_image initramfs-test.cpio "$guest/initramfs/init-test"
+make_image initramfs-test.cpio "$guest/initramfs/init-test" "$tools/vsock"
 echo "$key" >"$out/initramfs.key"

@@ -121,7 +121,7 @@ check_config() {
     "CONFIG_HZ_100=y" "CONFIG_SERIAL_8250_CONSOLE=y" "CONFIG_EARLY_PRINTK=y" "CONFIG_BLK_DEV_INITRD=y"
     "CONFIG_DEVTMPFS_MOUNT=y" "CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y" "CONFIG_VIRTIO_BLK=y"
     "CONFIG_VIRTIO_NET=y" "CONFIG_VIRTIO_CONSOLE=y" "CONFIG_HW_RANDOM_VIRTIO=y" "CONFIG_MAGIC_SYSRQ=y"
-    "CONFIG_BINFMT_SCRIPT=y" "CONFIG_PVH=y"
+    "CONFIG_BINFMT_SCRIPT=y" "CONFIG_PVH=y" "CONFIG_VIRTIO_VSOCKETS=y" "CONFIG_VIRTIO_BALLOON=y"
   )
   local absent=(
     CONFIG_PTP_1588_CLOCK_KVM CONFIG_SLUB_DEBUG CONFIG_SLUB CONFIG_MODULES CONFIG_KALLSYMS
@@ -129,7 +129,7 @@ check_config() {
     CONFIG_LEGACY_PTYS CONFIG_INPUT CONFIG_SERIO CONFIG_STACKPROTECTOR CONFIG_IA32_EMULATION
   )
   if [ "$v" = up ]; then required+=("# CONFIG_SMP is not set"); absent+=(CONFIG_ACPI); fi
-  if [ "$v" = smp ]; then required+=("CONFIG_SMP=y" "CONFIG_NR_CPUS=8" "CONFIG_ACPI=y"); fi
+  if [ "$v" = smp ]; then required+=("CONFIG_SMP=y" "CONFIG_NR_CPUS=8" "CONFIG_ACPI=y" "CONFIG_PCI=y" "CONFIG_PCI_MSI=y" "CONFIG_VIRTIO_PCI=y"); fi
   for line in "${required[@]}"; do
     grep -qxF "$line" "$cfg" || { log "[$v] config: expected '$line'"; bad=1; }
   done

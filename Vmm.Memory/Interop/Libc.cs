@@ -11,11 +11,14 @@ internal static partial class Libc
     internal const int MapAnonymous = 0x20;
     internal const int MapNoReserve = 0x4000;
     internal const int MapHugeTlb = 0x40000;
+    internal const int MadvDontNeed = 4;
+    internal const int MadvRemove = 9;
     internal const int MadvDontFork = 10;
     internal const int MadvHugePage = 14;
     internal const uint MfdCloexec = 0x1;
     internal const uint MfdHugeTlb = 0x4;
     internal const int PageSize = 4096;
+    internal const int EINTR = 4;
 
     internal static readonly nint MapFailed = -1;
 

@@ -23,11 +23,16 @@ internal static class CommandLineInterface
         var config = new Option<string>("--config") { Description = "Read the settings from a JSON file instead", HelpName = "FILE.json" };
         var guestDecompression = new Option<bool>("--guest-decompression") { Description = "Let a bzImage decompress itself in the guest instead of on the host" };
         var noRng = new Option<bool>("--no-rng") { Description = "Do not add a virtio-rng device" };
+        var vsock = new Option<string>("--vsock") { Description = "A virtio-vsock device: the guest's CID, and the host Unix socket that host clients connect to ('CONNECT <port>') and whose PATH_<port> the guest's connections reach", HelpName = "cid=N,uds=PATH" };
+        var balloon = new Option<string>("--balloon") { Description = "A virtio-balloon device asking the guest to give back SIZE of its memory (default 0)", HelpName = "[size=SIZE][,deflate-on-oom=on|off][,stats-interval=SECONDS][,free-page-reporting=on|off]", Arity = ArgumentArity.ZeroOrOne };
 
         var run = new Command("run", "Boot a micro-VM")
         {
             kernel, initrd, cmdline, memory, cpus, disks, nets, console, bootTimer, logLevel, config, guestDecompression, noRng,
         };
+
+        run.Options.Add(vsock);
+        run.Options.Add(balloon);
 
         int exitCode = 0;
         VmmException? failure = null;
@@ -98,9 +103,19 @@ internal static class CommandLineInterface
                     cfg = cfg with { VcpuCount = n };
                 }
 
+                if (parse.GetValue(vsock) is { } v)
+                {
+                    cfg = cfg with { Vsock = VsockConfig.Parse(v) };
+                }
+
                 if (parse.GetValue(console) is { } c)
                 {
                     cfg = cfg with { Console = ParseEnum<ConsoleMode>(c, "--console") };
+                }
+
+                if (parse.GetResult(balloon) is not null)
+                {
+                    cfg = cfg with { Balloon = BalloonConfig.Parse(parse.GetValue(balloon)) };
                 }
 
                 if (parse.GetValue(logLevel) is { } l)
@@ -108,6 +123,7 @@ internal static class CommandLineInterface
                     cfg = cfg with { LogLevel = ParseEnum<LogLevel>(l, "--log-level") };
                 }
 
+                cfg.Balloon?.CheckFits(cfg.MemoryBytes);
                 return cfg;
             }
             catch (FormatException e)

@@ -33,6 +33,11 @@ internal sealed record VmConfig
     /// <summary>Add a virtio-rng device.</summary>
     public bool Rng { get; init; } = true;
 
+    /// <summary>The virtio-vsock device, or null for none.</summary>
+    public VsockConfig? Vsock { get; init; }
+    /// <summary>The virtio-balloon device, or null for none.</summary>
+    public BalloonConfig? Balloon { get; init; }
+
     /// <summary>Leave PVM-specific command-line workarounds out even on a PVM host.</summary>
     public bool NoHostWorkarounds { get; init; }
 

@@ -31,6 +31,9 @@ internal sealed class VmConfigFile
 
     public bool? Rng { get; set; }
 
+    public VsockFileEntry? Vsock { get; set; }
+    public BalloonFileEntry? Balloon { get; set; }
+
     public static VmConfig Load(string path)
     {
         VmConfigFile? file;
@@ -79,6 +82,8 @@ internal sealed class VmConfigFile
                 BootTimer = BootTimer ?? false,
                 GuestDecompression = GuestDecompression ?? false,
                 Rng = Rng ?? true,
+                Vsock = Vsock?.ToConfig(path),
+                Balloon = Balloon?.ToConfig(),
             };
             if (Memory is { } memory)
             {
@@ -105,6 +110,7 @@ internal sealed class VmConfigFile
                 config = config with { LogLevel = ParseEnum<LogLevel>(LogLevel, "logLevel") };
             }
 
+            config.Balloon?.CheckFits(config.MemoryBytes);
             return config;
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException)

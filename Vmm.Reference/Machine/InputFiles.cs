@@ -42,6 +42,7 @@ internal sealed class InputFiles : IDisposable
 
         ValidateKernelFormat(config.KernelPath, kernel);
         var initrd = config.InitrdPath is null ? ReadOnlyMemory<byte>.Empty : ReadFile(config.InitrdPath, "initrd", ExitCode.InitrdNotFound);
+        config.Vsock?.CheckSocketPathFree();
         var disks = new List<DiskImage>();
         var nets = new List<NetBackend>();
         try

@@ -72,6 +72,8 @@ internal sealed partial class MicroVm
             Attach("console", _virtioConsole);
         }
 
+        CreateVsock();
+        CreateBalloon();
         for (int i = 0; i < inputs.Nets.Count; i++)
         {
             var (net, tap) = inputs.Nets[i];
@@ -200,6 +202,7 @@ internal sealed partial class MicroVm
             Log.Info("stats", line.ToString());
         }
 
+        ReportBalloonStatistics();
         if (_uart is not null)
         {
             var line = new System.Text.StringBuilder("uart:");

@@ -89,7 +89,7 @@ public struct DescriptorChainReader
         }
 
         int n = ChainCursor.ContiguousLength(_memory!, address, Math.Min(available, (uint)maxLength));
-        if (n == 0 || !_memory!.TryGetSpan(address, n, out var s))
+        if (n == 0 || !_memory!.TryGetReadOnlySpan(address, n, out var s))
         {
             return Fault();
         }

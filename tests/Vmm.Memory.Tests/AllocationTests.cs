@@ -37,11 +37,23 @@ public sealed class AllocationTests
             var split = new GuestAddress((1 << 20) - 2048);
             memory.Write(split, buffer);
             memory.Read(split, buffer);
-            memory.TryGetSpan(new GuestAddress(4096), 4096, out var span);
+            memory.TryGetReadOnlySpan(new GuestAddress(4096), 4096, out var span);
             sum += span[0];
             memory.StoreReleaseUInt32(new GuestAddress(64), (uint)i);
             sum += memory.LoadAcquireUInt32(new GuestAddress(64));
             sum += memory.TryRead(new GuestAddress(ulong.MaxValue - 3), out ulong _) ? 1UL : 0UL;
+
+            // The region walk's other users, and a reader's reference to the snapshot.
+            memory.Fill(split, 64, (byte)i);
+            sum += (ulong)memory.ReadPartial(split, buffer);
+            memory.TryGetWritableSpan(new GuestAddress((1 << 20) + 64), 8, out var writable);
+            writable[0] = 1;
+            sum += memory.Read<uint>(new GuestAddress((1 << 20) - 2));
+            memory.Write(new GuestAddress((1 << 20) + 128), (ulong)i);
+            sum += memory.Read<ulong>(new GuestAddress((1 << 20) + 128));
+            var reader = memory.Acquire();
+            sum += reader.Read<byte>(new GuestAddress(4096));
+            reader.Release();
         }
 
         return sum;

@@ -85,7 +85,7 @@ public sealed class DirtyBitmapTests
             var bitmap = memory.Regions[0].DirtyPages!;
             memory.Read<ulong>(new GuestAddress(0));
             memory.Read(new GuestAddress(4096), new byte[100]);
-            memory.TryGetSpan(new GuestAddress(8192), 10, out _);
+            memory.TryGetReadOnlySpan(new GuestAddress(8192), 10, out _);
             memory.LoadAcquireUInt32(new GuestAddress(12288));
             Assert.Equal(0, bitmap.CountDirty());
 

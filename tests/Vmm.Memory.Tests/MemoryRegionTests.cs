@@ -19,8 +19,8 @@ public sealed class MemoryRegionTests
         Assert.Equal(0xdeadbeefcafef00dUL, BitConverter.ToUInt64(viaFile));
 
         using var second = MemoryRegion.MapFile(new GuestAddress(0), region.File, (long)Page, Page);
-        Assert.Equal(0xdeadbeefcafef00dUL, BitConverter.ToUInt64(second.GetSpan(3, 8)));
-        second.GetSpan(100, 1)[0] = 0x5a;
+        Assert.Equal(0xdeadbeefcafef00dUL, BitConverter.ToUInt64(second.GetReadOnlySpan(3, 8)));
+        second.GetWritableSpan(100, 1)[0] = 0x5a;
         Assert.Equal(0x5a, memory.Read<byte>(new GuestAddress(0x1000 + Page + 100)));
     }
 
@@ -71,7 +71,7 @@ public sealed class MemoryRegionTests
         Assert.False(memory.TryStoreReleaseUInt32(new GuestAddress(0x2000), 1));
         Assert.Equal(0, memory.WritePartial(new GuestAddress(0x2000), new byte[4]));
         Assert.Throws<ReadOnlyGuestMemoryException>(() => memory.Fill(new GuestAddress(0x2000), 1, 0));
-        Assert.True(memory.TryGetSpan(new GuestAddress(0x2000), 4, out _));
+        Assert.True(memory.TryGetReadOnlySpan(new GuestAddress(0x2000), 4, out _));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class MemoryRegionTests
     public void CreateAnonymous_WithoutNoReserveOrDontFork_Works()
     {
         using var region = MemoryRegion.CreateAnonymous(new GuestAddress(0), Page, new MemoryRegionOptions { NoReserve = false, DontFork = false, Shared = true });
-        region.GetSpan(0, 1)[0] = 1;
+        region.GetWritableSpan(0, 1)[0] = 1;
         Assert.Equal(1, GuestMemory.Create(region).Read<byte>(GuestAddress.Zero));
     }
 
@@ -131,7 +131,8 @@ public sealed class MemoryRegionTests
         Assert.True(region.IsDisposed);
         Assert.True(file.IsClosed);
         Assert.Throws<ObjectDisposedException>(() => region.HostAddress);
-        Assert.Throws<ObjectDisposedException>(() => region.GetSpan(0, 1));
+        Assert.Throws<ObjectDisposedException>(() => region.GetWritableSpan(0, 1));
+        Assert.Throws<ObjectDisposedException>(() => region.GetReadOnlySpan(0, 1));
     }
 
     [Fact]
@@ -144,14 +145,14 @@ public sealed class MemoryRegionTests
     }
 
     [Fact]
-    public void GetSpan_OutsideTheRegion_Throws()
+    public void GetWritableSpan_OutsideTheRegion_Throws()
     {
         using var region = MemoryRegion.CreateAnonymous(new GuestAddress(0), Page);
-        Assert.Equal((int)Page, region.GetSpan(0, (int)Page).Length);
-        Assert.Equal(0, region.GetSpan(Page, 0).Length);
-        Assert.Throws<ArgumentOutOfRangeException>(() => region.GetSpan(1, (int)Page));
-        Assert.Throws<ArgumentOutOfRangeException>(() => region.GetSpan(Page + 1, 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => region.GetSpan(ulong.MaxValue, 2));
+        Assert.Equal((int)Page, region.GetWritableSpan(0, (int)Page).Length);
+        Assert.Equal(0, region.GetWritableSpan(Page, 0).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => region.GetWritableSpan(1, (int)Page));
+        Assert.Throws<ArgumentOutOfRangeException>(() => region.GetWritableSpan(Page + 1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => region.GetWritableSpan(ulong.MaxValue, 2));
     }
 
     [Fact]

@@ -63,9 +63,9 @@ public sealed class RegionLayoutTests
             Assert.Equal(new GuestAddress((2 * Page) - 1), memory.LastAddress);
             memory.Write(new GuestAddress(Page - 4), 0x1122334455667788UL);
             Assert.Equal(0x1122334455667788UL, memory.Read<ulong>(new GuestAddress(Page - 4)));
-            Assert.Equal(0x55667788u, BitConverter.ToUInt32(memory.Regions[0].GetSpan(Page - 4, 4)));
-            Assert.Equal(0x11223344u, BitConverter.ToUInt32(memory.Regions[1].GetSpan(0, 4)));
-            Assert.False(memory.TryGetSpan(new GuestAddress(Page - 4), 8, out _));
+            Assert.Equal(0x55667788u, BitConverter.ToUInt32(memory.Regions[0].GetReadOnlySpan(Page - 4, 4)));
+            Assert.Equal(0x11223344u, BitConverter.ToUInt32(memory.Regions[1].GetReadOnlySpan(0, 4)));
+            Assert.False(memory.TryGetReadOnlySpan(new GuestAddress(Page - 4), 8, out _));
         }
         finally
         {
@@ -108,7 +108,7 @@ public sealed class RegionLayoutTests
             Assert.Equal(42UL, memory.LoadAcquireUInt64(new GuestAddress(ulong.MaxValue - 7)));
             memory.Write(GuestAddress.MaxValue, (byte)0xa7);
             Assert.Equal(0xa7, memory.Read<byte>(GuestAddress.MaxValue));
-            Assert.True(memory.TryGetSpan(new GuestAddress(ulong.MaxValue - 15), 16, out var span) && span.Length == 16);
+            Assert.True(memory.TryGetReadOnlySpan(new GuestAddress(ulong.MaxValue - 15), 16, out var span) && span.Length == 16);
 
             var e = Assert.Throws<GuestAddressOverflowException>(() => memory.Read<ulong>(new GuestAddress(ulong.MaxValue - 3)));
             Assert.Contains("0xfffffffffffffffc", e.Message, StringComparison.Ordinal);

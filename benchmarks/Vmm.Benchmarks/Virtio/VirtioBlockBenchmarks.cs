@@ -74,19 +74,4 @@ public class VirtioBlockBenchmarks
         _queue.Publish(0);
         _transport.NotifyQueue(0);
     }
-
-    private sealed class NullInterruptLine : IInterruptLine
-    {
-        public void Raise()
-        {
-        }
-
-        public void Lower()
-        {
-        }
-
-        public void Pulse()
-        {
-        }
-    }
 }

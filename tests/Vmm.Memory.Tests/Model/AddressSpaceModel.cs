@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Vmm.Memory.Access;
 
 namespace Vmm.Memory.Tests.Model;
 
@@ -18,6 +20,7 @@ internal sealed class AddressSpaceModel : IDisposable
     private readonly bool[] _dirty;
     private readonly List<MemoryRegion> _owned = [];
     private readonly List<(MemoryRegion Region, int FirstPage)> _placed = [];
+    private SafeFileHandle? _file;
 
     public AddressSpaceModel(LayoutSpec spec)
     {
@@ -76,6 +79,9 @@ internal sealed class AddressSpaceModel : IDisposable
 
     public void Dispose()
     {
+        // Null when a region could not be created.
+        Memory?.Dispose();
+        _file?.Dispose();
         foreach (var region in _owned)
         {
             region.Dispose();
@@ -98,13 +104,18 @@ internal sealed class AddressSpaceModel : IDisposable
             AccessKind.ReadPartial => ReadPartial(ga, n),
             AccessKind.WritePartial => WritePartial(ga, data),
             AccessKind.Fill => Fill(ga, n, op.Seed),
-            AccessKind.GetSpan => GetSpan(ga, n),
+            AccessKind.GetReadOnlySpan => GetReadOnlySpan(ga, n),
             AccessKind.GetWritableSpan => GetWritableSpan(ga, data),
             AccessKind.LoadAcquire => LoadAcquire(ga, n),
             AccessKind.StoreRelease => StoreRelease(ga, n, op.Seed),
             AccessKind.CompareExchange => CompareExchange(ga, n, op.Seed),
             AccessKind.ThrowingRead => ThrowingRead(ga, n),
             AccessKind.ThrowingWrite => ThrowingWrite(ga, data),
+            AccessKind.ReadFromFile => ReadFromFile(ga, data, op.Seed),
+            AccessKind.WriteToFile => WriteToFile(ga, n),
+            AccessKind.WalkRead => Walk(ga, n, RegionWalkMode.Read, op.Seed),
+            AccessKind.WalkWrite => Walk(ga, n, RegionWalkMode.Write, op.Seed),
+            AccessKind.WalkProbeWrite => Walk(ga, n, RegionWalkMode.ProbeWrite, op.Seed),
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
     }
@@ -114,7 +125,7 @@ internal sealed class AddressSpaceModel : IDisposable
     {
         foreach (var (region, firstPage) in _placed)
         {
-            var actual = region.GetSpan(0, checked((int)region.Size));
+            var actual = region.GetReadOnlySpan(0, checked((int)region.Size));
             var expected = _bytes.AsSpan(firstPage * Page, (int)region.Size);
             if (!actual.SequenceEqual(expected))
             {
@@ -192,6 +203,14 @@ internal sealed class AddressSpaceModel : IDisposable
 
         CommitPrefix(address, data);
         return true;
+    }
+
+    private void MarkDirty(ulong address, int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            _dirty[Offset(address, i) / Page] = true;
+        }
     }
 
     private void CommitPrefix(ulong address, ReadOnlySpan<byte> data)
@@ -321,16 +340,16 @@ internal sealed class AddressSpaceModel : IDisposable
         return Prefix(address, n, write) == n && RegionOf(address) == RegionOf(address + (ulong)(n - 1));
     }
 
-    private string? GetSpan(GuestAddress a, int n)
+    private string? GetReadOnlySpan(GuestAddress a, int n)
     {
         bool expected = SpanExpected(a.Value, n, write: false);
-        bool ok = Memory.TryGetSpan(a, n, out var span);
+        bool ok = Memory.TryGetReadOnlySpan(a, n, out var span);
         if (ok != expected)
         {
-            return $"TryGetSpan returned {ok}, model says {expected}";
+            return $"TryGetReadOnlySpan returned {ok}, model says {expected}";
         }
 
-        return !ok || (span.Length == n && span.SequenceEqual(ModelBytes(a.Value, n))) ? null : "TryGetSpan bytes differ";
+        return !ok || (span.Length == n && span.SequenceEqual(ModelBytes(a.Value, n))) ? null : "TryGetReadOnlySpan bytes differ";
     }
 
     private string? GetWritableSpan(GuestAddress a, byte[] data)
@@ -532,6 +551,95 @@ internal sealed class AddressSpaceModel : IDisposable
         {
             return expected ? $"Write threw {e.GetType().Name}: {e.Message}" : CheckFault(e, a, n, write: true);
         }
+    }
+
+    private SafeFileHandle File => _file ??= System.IO.File.OpenHandle(
+        Path.Combine(Path.GetTempPath(), $"vmm-model-{Guid.NewGuid():n}"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
+
+    /// <summary>pread into guest memory from a file holding <paramref name="data"/>, sometimes cut short to hit end of file.</summary>
+    private string? ReadFromFile(GuestAddress a, byte[] data, byte seed)
+    {
+        int fileLength = seed % 3 == 0 ? Math.Max(0, data.Length - (seed % 20)) : data.Length;
+        RandomAccess.SetLength(File, fileLength);
+        RandomAccess.Write(File, data.AsSpan(0, fileLength), 0);
+        bool expected = Prefix(a.Value, data.Length, write: true) == data.Length;
+        try
+        {
+            int read = Memory.ReadFromFile(File, 0, a, data.Length);
+            if (!expected)
+            {
+                return "ReadFromFile succeeded, model says it fails";
+            }
+
+            CommitPrefix(a.Value, data.AsSpan(0, fileLength));
+            return read == fileLength ? null : $"ReadFromFile returned {read}, model says {fileLength}";
+        }
+        catch (GuestMemoryException e)
+        {
+            return expected ? $"ReadFromFile threw {e.GetType().Name}: {e.Message}" : CheckFault(e, a, data.Length, write: true);
+        }
+    }
+
+    /// <summary>pwrite from guest memory into an empty file: all of it or, at a hole, nothing.</summary>
+    private string? WriteToFile(GuestAddress a, int n)
+    {
+        RandomAccess.SetLength(File, 0);
+        bool expected = Prefix(a.Value, n, write: false) == n;
+        try
+        {
+            Memory.WriteToFile(File, 0, a, n);
+            if (!expected)
+            {
+                return "WriteToFile succeeded, model says it fails";
+            }
+
+            var written = new byte[RandomAccess.GetLength(File)];
+            RandomAccess.Read(File, written, 0);
+            return written.AsSpan().SequenceEqual(ModelBytes(a.Value, n)) ? null : $"WriteToFile wrote {written.Length} different bytes";
+        }
+        catch (GuestMemoryException e)
+        {
+            return !expected && RandomAccess.GetLength(File) == 0 ? CheckFault(e, a, n, write: false) : $"WriteToFile threw {e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// The region walk itself: it offers exactly the model's accessible prefix of the range, in pieces that follow one
+    /// another, each inside one region and ending only at a region's end, the range's end or the callback's cap; a write
+    /// walk marks exactly the pages of the bytes handled.
+    /// </summary>
+    private string? Walk(GuestAddress a, int n, RegionWalkMode mode, byte seed)
+    {
+        var access = new RecordingAccess(seed % 4 == 0 ? 1 + (seed % 97) : 0);
+        ulong done = Memory.Walk(a.Value, (ulong)n, mode, ref access);
+        int expected = Prefix(a.Value, n, write: mode != RegionWalkMode.Read);
+        if (done != (ulong)expected)
+        {
+            return $"Walk({mode}) covered {done} bytes, model says {expected}";
+        }
+
+        ulong covered = 0;
+        foreach (var (region, offset, length, at) in access.Pieces)
+        {
+            ulong address = a.Value + at;
+            ulong handled = access.Cap > 0 ? Math.Min(length, (ulong)access.Cap) : length;
+            bool endsAtRegionEnd = offset + length == region.Size;
+            bool endsAtRangeEnd = at + length == (ulong)n;
+            if (at != covered || length == 0 || region.GuestBase.Value + offset != address || RegionOf(address) != _placed.FindIndex(p => p.Region == region)
+                || offset + length > region.Size || !(endsAtRegionEnd || endsAtRangeEnd))
+            {
+                return $"Walk({mode}) offered {region} +0x{offset:x} len {length} at {at} after {covered} bytes";
+            }
+
+            covered += handled;
+        }
+
+        if (mode == RegionWalkMode.Write)
+        {
+            MarkDirty(a.Value, expected);
+        }
+
+        return covered == done ? null : $"Walk({mode}) pieces add up to {covered}, it reported {done}";
     }
 
     /// <summary>Checks a failed access's exception: the type, the access address and the first inaccessible address, named in the message.</summary>

@@ -8,6 +8,8 @@ public ref struct ByteSource
 
     public ByteSource(ReadOnlySpan<byte> data) => _data = data;
 
+    public readonly bool IsEmpty => _position >= _data.Length;
+
     public byte Next() => _position < _data.Length ? _data[_position++] : (byte)0;
 
     public ushort NextUInt16() => (ushort)(Next() | (Next() << 8));
