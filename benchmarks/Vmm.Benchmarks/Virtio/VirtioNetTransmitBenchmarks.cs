@@ -20,7 +20,14 @@ public class VirtioNetTransmitBenchmarks
     public bool RateLimited { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _rig = new NetBenchmarkRig(FrameSize, RateLimited);
+    public void Setup()
+    {
+        _rig = new NetBenchmarkRig(FrameSize, RateLimited);
+        for (int i = 0; i < 2000; i++)
+        {
+            Transmit();
+        }
+    }
 
     [GlobalCleanup]
     public void Cleanup() => _rig.Dispose();
