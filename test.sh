@@ -19,7 +19,11 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test --solution Vmm.slnx -c Release --no-build "$@" 2>&1 | tee "$log"
+# Tests written where /dev/kvm was missing carry the trait Verification=PendingKvm until they have passed on KVM once;
+# VMM_RUN_PENDING_KVM=1 includes them.
+pending=(--filter-not-trait Verification=PendingKvm)
+if [ "${VMM_RUN_PENDING_KVM:-0}" = 1 ]; then pending=(); fi
+dotnet test --solution Vmm.slnx -c Release --no-build "${pending[@]}" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 

@@ -11,6 +11,7 @@ public sealed partial class GuestBootTests
 {
     private const string GuestMac = "52:54:00:12:34:56";
 
+    [Trait("Verification", "PendingKvm")]
     [Fact]
     public async Task Run_NetOnTap_GuestExchangesOverOneMiBBothWaysWithMatchingChecksums()
     {

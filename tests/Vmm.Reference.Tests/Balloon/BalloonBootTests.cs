@@ -8,6 +8,7 @@ namespace Vmm.Reference.Tests.Balloon;
 /// End to end: vmm boots the project's guest with <c>--balloon</c>; Linux's virtio_balloon driver inflates, and the
 /// host sees the vmm process's resident memory drop by what the guest handed over.
 /// </summary>
+[Trait("Verification", "PendingKvm")]
 [Trait("Category", "Boot")]
 public sealed partial class BalloonBootTests : IDisposable
 {

@@ -31,6 +31,7 @@ public sealed class BalloonCommandLineTests : IDisposable
     }
 
     [Trait("Category", "Kvm")]
+    [Trait("Verification", "PendingKvm")]
     [Fact]
     public void Run_TinyGuestWithBalloon_DeviceAttachedAndCountersReported()
     {

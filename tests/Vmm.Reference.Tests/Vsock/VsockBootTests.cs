@@ -9,6 +9,7 @@ namespace Vmm.Reference.Tests.Vsock;
 /// <c>&lt;uds&gt;_5000</c>), then a host client reaches a guest vsock server (host-initiated, <c>CONNECT 5001</c> /
 /// <c>OK &lt;port&gt;</c>), each direction carrying a line both ways with half-closes.
 /// </summary>
+[Trait("Verification", "PendingKvm")]
 [Trait("Category", "Boot")]
 public sealed class VsockBootTests : IDisposable
 {

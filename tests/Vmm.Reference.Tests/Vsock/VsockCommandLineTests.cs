@@ -67,6 +67,7 @@ public sealed class VsockCommandLineTests : IDisposable
     }
 
     [Trait("Category", "Kvm")]
+    [Trait("Verification", "PendingKvm")]
     [Fact]
     public void Run_TinyGuestWithVsock_DeviceAttachedAndSocketRemovedAtExit()
     {
@@ -81,6 +82,7 @@ public sealed class VsockCommandLineTests : IDisposable
     }
 
     [Trait("Category", "Kvm")]
+    [Trait("Verification", "PendingKvm")]
     [Fact]
     public void Run_ConfigFileWithVsock_BootsTheSameAsTheFlag()
     {
